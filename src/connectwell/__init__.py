@@ -1,0 +1,57 @@
+"""ConnectWell: check LinkedIn connection notes against the course's guidelines.
+
+    >>> import connectwell as cw
+    >>> cw.check({"message": "Hi!"}).passed
+    False
+
+Names are handed on lazily so that `import connectwell` stays light for every grading kernel.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = [
+    "RULES",
+    "Finding",
+    "Report",
+    "Rule",
+    "Scenario",
+    "ScenarioError",
+    "check",
+    "load_scenario",
+    "load_scenarios",
+]
+
+_WHERE = {
+    "check": "connectwell.engine",
+    "RULES": "connectwell.rules",
+    "Rule": "connectwell.rules",
+    "Finding": "connectwell.report",
+    "Report": "connectwell.report",
+    "Scenario": "connectwell.scenario",
+    "ScenarioError": "connectwell.scenario",
+    "load_scenario": "connectwell.scenario",
+    "load_scenarios": "connectwell.scenario",
+}
+
+if TYPE_CHECKING:
+    from connectwell.engine import check
+    from connectwell.report import Finding, Report
+    from connectwell.rules import RULES, Rule
+    from connectwell.scenario import Scenario, ScenarioError, load_scenario, load_scenarios
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        import importlib
+
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'connectwell' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

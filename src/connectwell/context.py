@@ -1,0 +1,229 @@
+"""The note as the rules read it: folded once, with what several rules share worked out lazily."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+
+from rapidfuzz.distance import Levenshtein
+
+from connectwell.mentions import (
+    Mention,
+    company_variants,
+    distinctive_tokens,
+    find_phrase,
+    find_skill,
+    phrase_pattern,
+    stem_pattern,
+)
+from connectwell.names import nicknames
+from connectwell.reasons import Reason, find_reasons
+from connectwell.scenario import Scenario, headline_role
+from connectwell.text import WORD, Folded, fold, fold_plain, greeting_end, sentence_spans, signoff_start
+
+PLACEHOLDER = re.compile(
+    r"\{\{?\s*[A-Za-z_][\w .\-]{0,30}\}\}?"
+    r"|\[\s*(?:[A-Z][A-Z _\-]{1,30}|(?i:(?:first|last|full|your|their|his|her|recipient|contact|company|"
+    r"candidate|insert|job|role|position|title|industry|city|skill|name|prospect|client|organi[sz]ation|"
+    r"school|university|team|location|topic|event|article|firm|employer|specific|mutual|x+)[\w \-/]{0,25}))\s*\]"
+    r"|<\s*(?:[A-Z][A-Z _]{1,30}|(?i:(?:first|last|full|recipient|contact|company|name|insert)[\w ]{0,20}))\s*>"
+    r"|%[A-Za-z_]{3,}%|\$\{?[A-Z_]{3,}\}?|\bXXX+\b"
+)
+TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "herr", "frau")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Settings for a check; the reply window is configurable as the standard allows."""
+
+    reply_window: timedelta = timedelta(hours=24)
+
+
+class Context:
+    """Everything the rules need to know about one scenario, computed at most once."""
+
+    def __init__(self, scenario: Scenario, options: Options | None = None):
+        self.scenario = scenario
+        self.options = options or Options()
+        self.note: Folded = fold(scenario.message)
+        self.text = self.note.text
+
+    # ------------------------------------------------------------ shape of the note
+
+    @cached_property
+    def body(self) -> tuple[int, int]:
+        """The note without its greeting and sign-off, in folded coordinates."""
+        start = greeting_end(self.text)
+        return start, signoff_start(self.text, start)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return sentence_spans(self.text, *self.body)
+
+    def orig(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        return None if span is None else self.note.span(*span)
+
+    def is_capitalised(self, pos: int) -> bool:
+        """Whether the original character at folded position pos is upper case."""
+        start, _ = self.note.span(pos, pos + 1)
+        message = self.scenario.message
+        return start < len(message) and message[start].isupper()
+
+    # ------------------------------------------------------------ names
+
+    @cached_property
+    def placeholders(self) -> list[tuple[int, int]]:
+        """Unfilled mail-merge fields, in original coordinates (case matters there)."""
+        return [m.span() for m in PLACEHOLDER.finditer(self.scenario.message)]
+
+    @cached_property
+    def masked(self) -> list[tuple[int, int]]:
+        """Spans that are about the job or the sender, not the recipient."""
+        spans = []
+        job = self.scenario.job
+        phrases = [job.title, job.company] if job else []
+        phrases.append(self.scenario.sender.name)
+        sender_company = self.scenario.sender.headline
+        if " at " in sender_company:
+            phrases.append(sender_company.split(" at ", 1)[1])
+        for phrase in phrases:
+            if phrase:
+                pattern = _pattern_for(phrase)
+                if pattern:
+                    spans.extend(m.span() for m in pattern.finditer(self.text))
+        return spans
+
+    @cached_property
+    def name_mentions(self) -> list[Mention]:
+        recipient = self.scenario.recipient
+        if not recipient.name.strip():
+            return []
+        parts = [fold_plain(p) for p in recipient.name.split() if p.strip(".")]
+        parts = [p.strip(".,") for p in parts if p.strip(".,") not in TITLES]
+        if not parts:
+            return []
+        first, last = parts[0], parts[-1]
+        forms = {first, recipient.name}
+        if len(parts) > 1:
+            forms.add(last)
+        forms |= _nicknames(first)
+        found = []
+        for form in forms:
+            span = find_phrase(self.text, form)
+            if span:
+                found.append(Mention("name", recipient.name, span))
+        if not found:
+            found = self._near_name(first, last)
+        return found
+
+    def _near_name(self, first: str, last: str) -> list[Mention]:
+        """A typo or a short form of the name, where a name stands: the greeting or a capital."""
+        greeting = self.body[0]
+        name = self.scenario.recipient.name
+        for m in WORD.finditer(self.text):
+            word = m.group()
+            in_greeting = m.end() <= max(greeting, 1)
+            if not (in_greeting or self.is_capitalised(m.start())):
+                continue
+            for target in {first, last}:
+                if len(word) >= 3 and len(target) > len(word) and target.startswith(word) and in_greeting:
+                    return [Mention("name", name, m.span())]
+                if len(target) >= 4 and len(word) >= 4:
+                    allowed = 1 if len(target) < 8 else 2
+                    if Levenshtein.distance(word, target, score_cutoff=allowed) <= allowed:
+                        return [Mention("name", name, m.span())]
+        return []
+
+    # ------------------------------------------------------------ specific details
+
+    @cached_property
+    def details(self) -> list[Mention]:
+        """Specific things about the recipient that the note names (not the job's or sender's)."""
+        r = self.scenario.recipient
+        text, masked = self.text, self.masked
+        found: list[Mention] = []
+
+        def add(kind: str, value: str, span):
+            if span:
+                found.append(Mention(kind, value, span))
+
+        if r.company:
+            for variant in company_variants(r.company):
+                span = find_phrase(text, variant, masked)
+                if span and (variant == r.company or " " in variant or self.is_capitalised(span[0])):
+                    add("company", r.company, span)
+                    break
+        role = headline_role(r.headline) if r.headline else ""
+        if role and role != r.headline or (role and r.company):
+            add("role", role, find_phrase(text, role, masked))
+        for skill in r.skills:
+            add("skill", skill, find_skill(text, skill, masked))
+        for title in r.articles:
+            add("article", title, self._find_topic(title, 2))
+        for person in r.shared_connections:
+            span = find_phrase(text, person, masked)
+            if not span:
+                first = person.split()[0] if person.split() else ""
+                if len(first) >= 3 and fold_plain(first) != fold_plain(r.first_name):
+                    span = find_phrase(text, first, masked)
+                    if span and not self.is_capitalised(span[0]):
+                        span = None
+            add("connection", person, span)
+        for event in r.events:
+            add("event", event, self._find_topic(event, 1, proper=True))
+        return found
+
+    def _find_topic(self, title: str, need: int, proper: bool = False) -> tuple[int, int] | None:
+        """A title named whole, or enough of its distinctive words to make the topic clear."""
+        span = find_phrase(self.text, title, self.masked)
+        if span:
+            return span
+        tokens = distinctive_tokens(title, 3 if proper else 4)
+        if not tokens:
+            return None
+        hits = []
+        for token in tokens:
+            for m in stem_pattern(token).finditer(self.text):
+                if proper and not self.is_capitalised(m.start()):
+                    continue
+                hits.append(m.span())
+                break
+        if len(hits) >= min(need, len(tokens)):
+            return (min(s for s, _ in hits), max(e for _, e in hits))
+        return None
+
+    @cached_property
+    def detail_spans(self) -> list[tuple[int, int]]:
+        return [m.span for m in self.details]
+
+    @cached_property
+    def job_mentions(self) -> list[tuple[int, int]]:
+        job = self.scenario.job
+        if not job or not job.title:
+            return []
+        span = find_phrase(self.text, job.title)
+        if span:
+            return [span]
+        # "hiring Wind Turbine Technicians" or a description ending in the title's head noun
+        head = distinctive_tokens(job.title, 4)
+        for token in reversed(head):
+            m = stem_pattern(token).search(self.text)
+            if m:
+                return [m.span()]
+        return []
+
+    # ------------------------------------------------------------ reasons
+
+    @cached_property
+    def reasons(self) -> list[Reason]:
+        return find_reasons(self.text, *self.body, self.detail_spans + self.job_mentions)
+
+
+def _pattern_for(phrase: str):
+    return phrase_pattern(phrase)
+
+
+def _nicknames(first: str) -> set[str]:
+    return nicknames(first)

@@ -1,0 +1,37 @@
+"""check(scenario) -> Report: every rule, run once over one shared reading of the note."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from connectwell.context import Context, Options
+from connectwell.report import Report
+from connectwell.rules import RULES
+from connectwell.scenario import parse_scenario
+
+
+def check(
+    scenario: Any,
+    *,
+    reply_window: timedelta | float = timedelta(hours=24),
+    rules: list[str] | None = None,
+) -> Report:
+    """Check a note against every rule (or the named ones).
+
+    scenario: a mapping, a Scenario, or a plain string (a bare note with no context).
+    reply_window: how soon a reply counts as prompt (a timedelta, or hours as a number).
+    """
+    parsed = parse_scenario(scenario)
+    if not isinstance(reply_window, timedelta):
+        reply_window = timedelta(hours=float(reply_window))
+    ctx = Context(parsed, Options(reply_window=reply_window))
+    selected = RULES.values() if rules is None else [_rule(name) for name in rules]
+    return Report(parsed.message, tuple(rule.finding(ctx) for rule in selected), parsed.limit)
+
+
+def _rule(name: str):
+    for rule in RULES.values():
+        if name in (rule.name, rule.code):
+            return rule
+    raise KeyError(f"no rule named {name!r}; choose from {', '.join(RULES)}")

@@ -1,0 +1,157 @@
+"""Finding the recipient in a note: their name and the specific things the sender knows of them.
+
+Profile phrases (skills, company, article titles) are compiled once per phrase into patterns
+that tolerate what people really write: other case, hyphens for spaces, plurals, a possessive,
+and a single distinctive word standing for a longer skill ("anticoagulation" for
+"anticoagulation management").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from connectwell.text import WORD, fold_plain
+
+# Words that say nothing specific on their own, so never identify a skill, company or event.
+GENERIC = frozenset(
+    """
+    management manager managing design designer data analysis analyst analytics planning planner
+    engineering engineer development developer systems system services service operations
+    operation safety testing test reporting strategy strategic support sales marketing research
+    project projects program programme product products business team teams senior junior lead
+    leader leadership head chief principal associate assistant officer director specialist
+    consultant consulting coordinator coordination work working site care health solutions
+    solution group global international national regional local city county council company
+    corporation network networks digital online social media public private general quality
+    process processes practice practices training education learning communication communications
+    customer customers client clients relations relationship technology technologies technical
+    software tools tool office center centre partners partner holdings limited with from into
+    the and for your their about over under after using used modern advanced applied annual
+    conference summit expo forum meetup meeting event events week weekend festival show fair
+    congress symposium workshop webinar session sessions day days night awards award talks talk
+    live world open trade network new community industry field sector
+    """.split()
+)
+LEGAL_SUFFIXES = frozenset(
+    "fc ltd inc llc plc gmbh ag sa co corp corporation group holdings limited company "
+    "the llp lp bv nv oy ab as srl spa pty".split()
+)
+STOPWORDS = frozenset(
+    """
+    a an the and or but if of to in on at by for with from as is are was were be been being am
+    it its this that these those there here i me my mine we us our ours you your yours he him his
+    she her hers they them their theirs what which who whom whose when where why how all any both
+    each few more most other some such no nor not only own same so than too very can will just
+    don should now do does did doing have has had having would could might must shall may also
+    into over under again further then once about against between through during before after
+    above below up down out off i'm i'd i've i'll you're you've you'd we're we've we'd it's
+    that's let's im id ive dont cant wont s t
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # name | company | role | skill | article | connection | event | job
+    value: str  # the profile entry that was found
+    span: tuple[int, int]  # in folded coordinates
+
+
+def _token_pattern(token: str) -> str:
+    # A trailing plural or possessive is the same word to a reader.
+    return re.escape(token) + r"(?:s|es|'s|’s|s'|s’)?"
+
+
+@lru_cache(maxsize=4096)
+def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    """Whole-phrase pattern: tokens in order, any separator between them."""
+    tokens = WORD.findall(fold_plain(phrase))
+    tokens = [t for part in tokens for t in re.split(r"['’\-]", part) if t]
+    if not tokens:
+        return None
+    body = r"[\W_]{1,3}".join(_token_pattern(t) for t in tokens)
+    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
+
+
+def distinctive_tokens(phrase: str, min_len: int = 5) -> list[str]:
+    tokens = [t for t in re.split(r"[\W_]+", fold_plain(phrase)) if t]
+    return [t for t in tokens if len(t) >= min_len and t not in GENERIC and t not in STOPWORDS and not t.isdigit()]
+
+
+def _stem(token: str) -> str:
+    # Crude but predictable: "robotic" ~ "robots", "monitoring" ~ "monitor".
+    return token if len(token) <= 5 else token[: max(5, len(token) - 3)]
+
+
+@lru_cache(maxsize=4096)
+def stem_pattern(token: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^\W_]){re.escape(_stem(token))}[^\W_]*")
+
+
+def find_phrase(text: str, phrase: str, masked: list[tuple[int, int]] = ()) -> tuple[int, int] | None:
+    pattern = phrase_pattern(phrase)
+    if pattern is None:
+        return None
+    for m in pattern.finditer(text):
+        if not _inside(m.span(), masked):
+            return m.span()
+    return None
+
+
+def find_skill(text: str, skill: str, masked: list[tuple[int, int]] = ()) -> tuple[int, int] | None:
+    """The whole skill, or one of its distinctive words (a skill is often named in part)."""
+    span = find_phrase(text, skill, masked)
+    if span:
+        return span
+    tokens = [t for t in re.split(r"[\W_]+", fold_plain(skill)) if t]
+    candidates = distinctive_tokens(skill) if len(tokens) > 1 else [t for t in tokens if len(t) >= 2]
+    for token in candidates:
+        pattern = stem_pattern(token) if len(token) >= 5 else phrase_pattern(token)
+        for m in pattern.finditer(text):
+            if not _inside(m.span(), masked):
+                return m.span()
+    return None
+
+
+def company_variants(company: str) -> list[str]:
+    """"Northgate Rovers FC" -> ["Northgate Rovers FC", "Northgate Rovers", "Northgate"]."""
+    words = company.split()
+    variants = [company]
+    core = list(words)
+    while core and core[-1].lower().strip(".,") in LEGAL_SUFFIXES:
+        core.pop()
+    while core and core[0].lower() == "the":
+        core.pop(0)
+    if core and core != words:
+        variants.append(" ".join(core))
+    if len(core) > 1:
+        first = fold_plain(core[0])
+        if len(first) >= 4 and first not in GENERIC and first not in STOPWORDS:
+            variants.append(core[0])
+    return variants
+
+
+def _inside(span: tuple[int, int], masked) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in masked)
+
+
+def overlaps(span: tuple[int, int], spans) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in spans)
+
+
+def content_words(text: str) -> list[str]:
+    return [t for t in WORD.findall(text) if t not in STOPWORDS and len(t) >= 3]
+
+
+def shared_skills(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
+    """Skills of a that b also lists (whole phrase either way, or a shared distinctive word)."""
+    out = []
+    folded_b = " | ".join(fold_plain(s) for s in b)
+    for skill in a:
+        if find_phrase(folded_b, skill) or any(
+            stem_pattern(t).search(folded_b) for t in distinctive_tokens(skill, 4)
+        ):
+            out.append(skill)
+    return out

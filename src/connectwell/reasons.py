@@ -1,0 +1,225 @@
+"""Finding the reason a note gives for connecting.
+
+A reason is a cue that introduces one ("because", "after our chat at", "I'm hiring",
+"suggested I get in touch about", "I'd love to compare") followed, in the same sentence, by
+something concrete: a detail of the recipient, or at least two words that are not filler.
+"Let's connect", "I'd like to add you to my network" and "I'd love to learn more about your
+work" have a cue's shape but nothing concrete behind it, so they are no reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from connectwell.mentions import STOPWORDS, overlaps
+from connectwell.text import WORD, sentence_spans
+
+_ARTIFACT = (
+    r"(?:article|post|piece|talk|session|paper|blog|book|podcast|presentation|keynote|thread|"
+    r"newsletter|write-?up|report|research|study|panel|webinar|workshop|video|interview|comment|"
+    r"guide|case study|thesis|tutorial|column|essay|op-ed|story|feature|series|lecture|demo|poster)s?"
+)
+_ACTION = (
+    r"(?:ask|learn|hear|compare|discuss|share|swap|exchange|pick|invite|offer|introduce|"
+    r"collaborate|partner|explore|understand|interview|feature|hire|recruit|show|speak|find out|"
+    r"borrow|trade|tap|seek|request|get your|get a|bounce|run|walk|present|propose|pitch|team up|"
+    r"work with|work together|join forces|support|help|feature|quote|cite|include|sponsor|"
+    r"reconnect|catch up|follow up|stay in touch|keep in touch|see|visit|review|talk about|chat about)"
+)
+CUES = re.compile(
+    "|".join(
+        [
+            r"\b(?:because|since|cos|coz|so that|given (?:your|that|how|what)|due to|in light of|thanks to)\b",
+            r"\bas (?=(?:you|your|we|our|i|i'm|i’m)\b)",
+            r"\b(?:after|following) (?:our|your|the|we|you|meeting|hearing|seeing|reading|chatting|"
+            r"talking|speaking|watching|attending)\b",
+            rf"\b(?:read|saw|seen|enjoyed|loved|liked|came across|come across|watched|heard|attended|"
+            rf"caught|listened to|found|followed|remember) (?:your|the|you) (?:[\w'’-]+ ){{0,4}}{_ARTIFACT}\b",
+            rf"\b(?:your|the) (?:[\w'’-]+ ){{0,5}}?{_ARTIFACT} (?:on|about|regarding|covering|titled|called|at|in)\b",
+            rf"\b(?:your|the) {_ARTIFACT} ['‘\"“]",
+            r"\b(?:suggested|recommended|told me|mentioned|introduced|referred|pointed me|put us in touch|"
+            r"passed on your|passed me your|gave me your|said you)\b",
+            r"\b(?:we|you and i|you and me) (?:both |all |each )?(?:know|knew|worked|work|met|meet|spoke|talked|"
+            r"chatted|studied|served|built|spent|sat|were|collaborated|shared|ran|played|volunteered|"
+            r"went|trained|taught|did|co-?wrote|co-?authored|presented|competed|overlapped|joined)\b",
+            r"\bmutual (?:friend|connection|contact|colleague|acquaintance)\b",
+            r"\b(?:met|meeting|speaking|chatting|talking|spoke|chatted|talked) (?:with )?(?:you )?"
+            r"(?:at|during|in|on|after|over)\b",
+            r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:meet|meeting|chat|chatting|talk|"
+            r"talking|speak|speaking|see|seeing|catch|catching)\b",
+            rf"\bto (?:\w+ )?{_ACTION}\b",
+            r"\b(?:i'?d|i would|we'?d|we would|i’d|we’d) (?:really |so |very much |genuinely )?"
+            r"(?:value|appreciate|welcome|love your|like your|love you|love to have|love for you)\b",
+            r"\b(?:would|could|can|will|are|might) you (?:be )?(?:open|interested|willing|up for|able|"
+            r"available|keen|happy|consider|share|tell|talk|speak|join|help|mind)\b",
+            r"\b(?:can|could|shall|may) (?:we|i)\b",
+            r"\b(?:looking|hoping|searching|asking) for (?:advice|input|a|an|someone|help|your|feedback|"
+            r"tips|guidance|views|thoughts|perspective|partners?|volunteers?|speakers?|mentors?)\b",
+            r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also )?(?:setting up|building|"
+            r"working on|researching|writing|planning|launching|organi[sz]ing|putting together|"
+            r"developing|starting|preparing|designing|hiring|recruiting|looking|trying|rolling out|"
+            r"creating|opening|expanding|moving|bringing|raising|running|facing|struggling|stuck|"
+            r"evaluating|choosing|deciding|considering|about to|reaching out|writing to|contacting|"
+            r"organising|curating|compiling|producing|editing|reviewing|scoping|pitching|restoring|"
+            r"converting|redesigning|rebuilding|migrating|replacing|weighing|exploring)\b",
+            r"\b(?:hiring|recruiting|headhunting) (?:for|a|an|the|two|three|several|new|\d+)\b",
+            r"\b(?:role|position|opening|vacancy|vacancies|job|post) (?:as|for|of|at|on|in|with)\b",
+            r"\b(?:reach(?:ing)? out|writing|get(?:ting)? in touch|contact(?:ing)? you|message you|"
+            r"messaging you) (?:to you )?(?:about|regarding|re|concerning|on|because|as|since|after)\b",
+            r"\b(?:reconnect|catch up|stay in touch|keep in touch|follow up|follow-up|congratulat\w*|"
+            r"congrats)\b",
+            r"\b(?:is|are|was|were) (?:exactly |just )?(?:the|what|why|how) (?:[\w'’-]+ ){0,4}"
+            r"(?:question|problem|issue|challenge|thing|answer|precedent|reason|example|approach)\w*\b",
+            r"\b(?:answers|answered|solves|solved|helped|helps|changed|shaped|inspired|convinced|"
+            r"saved|unblocked|informed)\b",
+            r"\b(?:fellow)\b",
+            r"\babout (?=(?:your|the|our|how|what|why|whether)\b)",
+        ]
+    )
+)
+
+# Words that name no particular thing: a sentence made only of these is no concrete reason.
+FILLER = frozenset(
+    """
+    connect connected connecting connection connections network networks networking professional
+    professionals grow growing growth expand expanding build building widen broaden great good nice
+    awesome amazing inspiring inspired impressive impressed love loved lovely like liked add adding
+    link linked people everyone anyone someone everybody anybody somebody like-minded field fields
+    industry industries sector space world opportunity opportunities mutual mutually benefit
+    benefits beneficial synergy synergies together exciting excited interesting interested
+    profile profiles background experience experiences work works working stuff things thing career
+    careers journey path success successful value valuable contacts contact circle circles
+    community communities reach touch keep stay chat talk hear learn know knowing more much really
+    very just always also new latest recent noticed notice saw seen came across come found see
+    hope hoping week weekend day today time soon future way lot lots well doing going nice
+    think thought believe feel fit fits perfect ideal role roles position positions job jobs company
+    companies team teams startup start-up fast-growing leading global innovative dynamic top best
+    world-class cutting-edge exciting client clients candidate candidates opening openings
+    amazing incredible fantastic wonderful brilliant cool fun glad happy pleased keen eager
+    similar same different various certain sure maybe perhaps possibly someday sometime
+    reaching reach out writing message messaging contacting wanted want wants wish would like
+    love invite inviting chance possible possibility potential potentially mind minds area areas
+    expertise skills skill skillset talent talents talented passion passionate interest interests
+    profession professionally business businesses market markets post posts article articles
+    content update updates news feed share sharing follow following followed follower followers
+    linkedin platform online site page pages here there everything anything something nothing
+    ever best regards thanks thank cheers please let lets let's get got getting make making made
+    take taking help helping support supporting idea ideas insight insights perspective
+    perspectives thoughts view views advice tips guidance feedback input discussion discussions
+    conversation conversations collaborate collaboration partnership partner partners explore
+    exploring ways way benefit win-win one two each other others kind sort type form
+    """.split()
+)
+
+_EVASIVE = re.compile(
+    r"\b(?:no (?:particular|special|real|specific) reason|just (?:networking|connecting|expanding|"
+    r"growing|building|adding)|always good to (?:know|connect|meet|have)|why not|the more the merrier|"
+    r"bigger the network|just because|no reason)\b"
+)
+
+_FUNCTION = frozenset("the a an to in on at for of with and is are was our your my we i you it this that".split())
+
+
+@dataclass(frozen=True)
+class Reason:
+    cue: str
+    span: tuple[int, int]  # from the cue to the end of its sentence, folded coordinates
+
+
+def concreteness(text: str, start: int, end: int, detail_spans: list[tuple[int, int]]) -> int:
+    """How concrete text[start:end] is: 2 per profile detail it names, 1 per other content word."""
+    score = 0
+    for m in WORD.finditer(text, start, end):
+        word = m.group()
+        if overlaps(m.span(), detail_spans):
+            score += 2
+        elif word.isdigit():
+            score += 1
+        elif len(word) >= 3 and word not in STOPWORDS and word not in FILLER:
+            score += 1
+    return score
+
+
+def _is_salad(text: str, start: int, end: int) -> bool:
+    # A list of keywords with no grammar: no function word links them into a claim.
+    words = WORD.findall(text, start, end)
+    return len(words) >= 3 and not any(w in _FUNCTION for w in words)
+
+
+def find_reasons(
+    text: str, start: int, end: int, detail_spans: list[tuple[int, int]], threshold: int = 2
+) -> list[Reason]:
+    """Concrete reasons in text[start:end], in order of where they start."""
+    found = []
+    for s_start, s_end in sentence_spans(text, start, end):
+        for part_start, part_end in _fragments(text, s_start, s_end):
+            for m in CUES.finditer(text, part_start, part_end):
+                if _EVASIVE.search(text, part_start, part_end):
+                    break
+                if _is_salad(text, m.end(), part_end):
+                    continue
+                score = concreteness(text, m.end(), part_end, detail_spans)
+                # A cue that itself names a recipient detail ("your article 'X'") counts too.
+                score = max(score, concreteness(text, part_start, part_end, detail_spans) - 1)
+                if score >= threshold:
+                    found.append(Reason(m.group().strip(), (m.start(), part_end)))
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+_LIST_SEPARATORS = re.compile(r"\s*[|•·]\s*")
+
+
+def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence split at list separators, so a keyword list never reads as one claim."""
+    out = []
+    pos = start
+    for m in _LIST_SEPARATORS.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if e > s]
+
+
+def is_evasive(text: str) -> bool:
+    return bool(_EVASIVE.search(text))
+
+
+QUESTION_WHY = re.compile(
+    "|".join(
+        [
+            r"\bwhy\b[^.?!]{0,50}\b(?:connect|reach|reached|add|added|request|invite|invitation|contact|"
+            r"message|get in touch|link|me|us)",
+            r"\bwhy (?:the|this) (?:request|invite|invitation|connection|note|message)\b",
+            r"\bwhat(?:'s|’s| is| was)? (?:this|it|that) (?:about|regarding|for|re|in connection with)\b",
+            r"\bwhat (?:made|makes|prompted|brings|brought|led|drew|draws) you\b",
+            r"\bhow (?:do|did|would) (?:we|you) (?:know|find|come across|get|meet|met)\b",
+            r"\bhave we (?:met|spoken|worked|been introduced|talked|crossed paths)\b",
+            r"\bdo (?:we|i) know (?:each other|you)\b",
+            r"\bdid we (?:meet|work|speak|talk)\b",
+            r"\bremind me (?:how|where|why|what)\b",
+            r"\bwhere (?:do|did) (?:we|i) (?:know|meet|met)\b",
+            r"\bwhat can i (?:do|help) (?:for|with) you\b",
+            r"\bhow can i help\b",
+            r"\bwhat(?:'s|’s| is) the (?:reason|context|occasion)\b",
+            r"\bcurious (?:how|why|what)\b",
+            r"\bwhat (?:would|do|did) you (?:like|want|have in mind|need|wish)\b",
+            r"\bwhat are you (?:looking for|after|hoping)\b",
+            r"\bto what do i owe\b",
+            r"\bwhy me\b",
+            r"\bwhat(?:'s|’s| is) (?:up|this)\??$",
+            r"\bany particular reason\b",
+            r"\bhow do you know (?:me|of me|my)\b",
+            r"\bwhat brings you\b",
+            r"\bwhere did you (?:find|hear|get)\b",
+        ]
+    )
+)
+
+
+def asks_why(folded: str) -> bool:
+    return bool(QUESTION_WHY.search(folded))

@@ -1,0 +1,82 @@
+"""CW005 explains-fit: a job offer names the role and the recipient's matching skills."""
+
+from __future__ import annotations
+
+from connectwell.context import Context
+from connectwell.mentions import distinctive_tokens, find_skill, shared_skills
+from connectwell.rules.base import JOB, Outcome, Rule, to_priya
+from connectwell.text import fold_plain
+
+
+def run(ctx: Context) -> Outcome:
+    s = ctx.scenario
+    if s.purpose != "job_offer":
+        return Outcome("n/a", "Not a job offer, so there is no fit to explain.")
+    job, r = s.job, s.recipient
+    first = r.first_name or "the candidate"
+    if job is None:
+        return Outcome("n/a", "No job is given, so the fit cannot be checked.")
+    if job.title and not ctx.job_mentions:
+        return Outcome(
+            "fail",
+            f"The note never names the role ({job.title}).",
+            hint=f"Say what you are hiring for: 'I'm hiring a {job.title} at {job.company or 'our company'}'.",
+        )
+    relevant = set(shared_skills(r.skills, job.skills)) if job.skills else set(r.skills)
+    cited = [m for m in ctx.details if m.kind == "skill" and m.value in relevant]
+    if not cited:
+        # Their current role counts as experience when it is the same kind of work as the job.
+        job_words = {t[:5] for t in distinctive_tokens(job.title, 4)}
+        cited = [
+            m for m in ctx.details
+            if m.kind == "role" and job_words & {t[:5] for t in distinctive_tokens(m.value, 4)}
+        ]
+    if cited:
+        return Outcome(
+            "pass",
+            f"Names the role and cites {first}'s matching {cited[0].kind} ({cited[0].value}).",
+            span=ctx.orig(cited[0].span),
+        )
+    theirs = {fold_plain(x) for x in r.skills}
+    not_theirs = [
+        skill for skill in job.skills
+        if fold_plain(skill) not in theirs and find_skill(ctx.text, skill, ctx.masked)
+    ]
+    if not_theirs:
+        message = f"The note cites {not_theirs[0]}, which is not on {first}'s profile."
+    else:
+        message = f"The note says {first} would fit but never says which of their skills match the job."
+    if relevant:
+        hint = f"Cite what {first} has that the job needs: " + ", ".join(sorted(relevant)[:3]) + "."
+    else:
+        hint = f"None of {first}'s listed skills match this job: check the fit before you send."
+    return Outcome("fail", message, hint=hint)
+
+
+RULE = Rule(
+    code="CW005",
+    name="explains-fit",
+    guideline="When recruiting, explain why the person fits the job: which of their skills or experience match.",
+    why=(
+        "'You'd be a great fit' is what every recruiter writes. Naming the skills that match shows "
+        "you read their profile and gives them a reason to reply."
+    ),
+    fix="Name the role and one or two skills from their profile that the job needs.",
+    run=run,
+    lesson="05_explains_fit.ipynb",
+    bad="Hi Priya, I'm hiring a Senior Data Engineer and you'd be a great fit!",
+    good="Hi Priya, I'm hiring a Senior Data Engineer at Acme; your Kafka and Python work at Globex is what it needs.",
+    must_fail=(
+        to_priya("Hi Priya, I'm hiring a Senior Data Engineer and you'd be a great fit!", purpose="job_offer", job=JOB),
+        to_priya("Hi Priya, I'm hiring a Senior Data Engineer; your Spark expertise is ideal.", purpose="job_offer", job=JOB),
+        to_priya("Hi Priya, your Kafka work at Globex is impressive!", purpose="job_offer", job=JOB),
+    ),
+    must_pass=(
+        to_priya(
+            "Hi Priya, I'm hiring a Senior Data Engineer at Acme; your Kafka and Python work at Globex is what it needs.",
+            purpose="job_offer",
+            job=JOB,
+        ),
+        to_priya("Hi Priya, loved your Kafka article!", purpose="article"),
+    ),
+)

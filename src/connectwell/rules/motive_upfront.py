@@ -1,0 +1,60 @@
+"""CW003 motive-upfront: the reason comes in the opening sentence, not after pleasantries."""
+
+from __future__ import annotations
+
+from connectwell.context import Context
+from connectwell.rules.base import Outcome, Rule, to_priya
+from connectwell.rules.has_reason import excerpt
+from connectwell.text import WORD
+
+# "Roughly the first 30 words": a little slack so one long opening sentence still counts.
+OPENING_WORDS = 35
+
+
+def run(ctx: Context) -> Outcome:
+    reasons = ctx.reasons
+    if not reasons:
+        return Outcome(
+            "fail",
+            "There is no reason anywhere in the note, so none comes first.",
+            hint="Open with why you are writing: 'I'd like to connect because …'.",
+        )
+    first_start, first_end = ctx.sentences[0]
+    reason = reasons[0]
+    words_before = len(WORD.findall(ctx.text, ctx.body[0], reason.span[0]))
+    if reason.span[0] < first_end and words_before <= OPENING_WORDS:
+        return Outcome("pass", "The reason comes first, in the opening sentence.", span=ctx.orig(reason.span))
+    return Outcome(
+        "fail",
+        f"The reason only arrives after {words_before} words; the note opens with “{excerpt(ctx, (first_start, first_end), 50)}”.",
+        hint="Move the reason into the first sentence and cut the warm-up.",
+        span=ctx.orig((first_start, first_end)),
+    )
+
+
+RULE = Rule(
+    code="CW003",
+    name="motive-upfront",
+    guideline="Explain your motive up front: the first sentence after the greeting says why you are writing.",
+    why=(
+        "Notes are read in a glance, often in a notification. If the opening is flattery or your "
+        "life story, the reader decides before reaching the point."
+    ),
+    fix="Lead with the reason; put compliments and your introduction after it, or cut them.",
+    run=run,
+    lesson="07_motive_upfront.ipynb",
+    bad="Hi Priya, I'm Sam, a recruiter with ten years in robotics who loves hiking. I'm hiring a Senior Data Engineer.",
+    good="Hi Priya, I'm hiring a Senior Data Engineer at Acme and your Kafka work at Globex fits it.",
+    must_fail=(
+        to_priya(
+            "Hi Priya, I'm Sam, I have spent ten years recruiting in robotics, I live in Leeds and "
+            "I love hiking with my dog at weekends. I'd like to connect because your Kafka lag "
+            "article fixed our pipeline."
+        ),
+        to_priya("Hi Priya, hope you're well! Let's connect."),
+    ),
+    must_pass=(
+        to_priya("Hi Priya, I'd like to connect because your Kafka lag article fixed our pipeline."),
+        to_priya("Priya, Alex Chen suggested I ask you about our Airflow migration. Thanks!"),
+    ),
+)

@@ -1,0 +1,79 @@
+"""CW001 not-blank: a request must carry a note with something in it."""
+
+from __future__ import annotations
+
+import re
+
+from connectwell.context import Context
+from connectwell.rules.base import Outcome, Rule, to_priya
+from connectwell.text import LETTERS, fold_plain
+
+# Pleasantries that, alone, are still only a greeting.
+_PLEASANTRY = re.compile(
+    r"\bhow(?:'s|’s| is| are) (?:you|things|it going|life|your (?:day|week))(?: doing| going| today)?\b"
+    r"|\bhope (?:you(?:'re|’re| are)|all(?:'s|’s| is)|this (?:message )?finds you|you(?:'ve|’ve| have) been)"
+    r"(?: doing)? (?:well|good|great|fine)\b"
+    r"|\bhope you(?:'re|’re| are) having an? (?:good|great|nice|lovely) (?:day|week|weekend)\b"
+)
+_GREETING_WORDS = frozenset(
+    """
+    hi hello hey hiya howdy heya yo dear greetings there all everyone team again good morning
+    afternoon evening day thanks thank you regards best kind warm warmest cheers sincerely yours
+    truly wishes many take care talk speak soon br thx ty bye
+    """.split()
+)
+
+
+def run(ctx: Context) -> Outcome:
+    message = ctx.scenario.message
+    if not message.strip():
+        return Outcome(
+            "fail",
+            "The note is empty: the request arrives with nothing to say who you are or why you ask.",
+            span=None,
+        )
+    start, end = ctx.body
+    body = _PLEASANTRY.sub(" ", ctx.text[start:end])
+    names = set()
+    for person in (ctx.scenario.recipient.name, ctx.scenario.sender.name):
+        names.update(fold_plain(person).split())
+    names.update(m for mention in ctx.name_mentions for m in ctx.text[slice(*mention.span)].split())
+    words = [w for w in LETTERS.findall(body) if w not in _GREETING_WORDS and w not in names]
+    if not words:
+        return Outcome(
+            "fail",
+            "The note is only a greeting or a sign-off: it says nothing the recipient can act on.",
+            span=(0, len(message)),
+        )
+    return Outcome("pass", "The note has something to say beyond a greeting.")
+
+
+RULE = Rule(
+    code="CW001",
+    name="not-blank",
+    guideline="Never send a blank request, especially to someone who does not know you.",
+    why=(
+        "A request with no note, or with only 'Hi!', makes the recipient guess who you are and "
+        "what you want; most people simply ignore it."
+    ),
+    fix="Write a sentence or two: who you are to them and why you want to connect.",
+    run=run,
+    lesson="03_not_blank.ipynb",
+    bad="Hi Priya! 👋",
+    good="Hi Priya, your talk on Kafka consumer lag at PyData London fixed a bug we'd chased for weeks.",
+    must_fail=(
+        to_priya(""),
+        to_priya("   \n  "),
+        to_priya("Hi Priya! 👋"),
+        to_priya("Hello!"),
+        to_priya("Kind regards,\nSam Lee"),
+        to_priya("🙂🙂 ..."),
+        to_priya("Hi Priya, how are you?"),
+        to_priya("\u200b\u200b"),
+    ),
+    must_pass=(
+        to_priya("I'd like to add you to my professional network."),
+        to_priya("Hi Priya, your talk at PyData London on Kafka lag fixed our consumer bug."),
+        to_priya("hi priya, loved the kafka lag article"),
+    ),
+)

@@ -1,0 +1,107 @@
+"""CW002 personalised: the recipient's name plus something specific about them."""
+
+from __future__ import annotations
+
+from connectwell.context import Context
+from connectwell.rules.base import Outcome, Rule, to_priya
+
+_KIND_WORDS = {
+    "company": "their company",
+    "role": "their role",
+    "skill": "a skill of theirs",
+    "article": "their article",
+    "connection": "your shared connection",
+    "event": "where you met",
+}
+
+
+def _what_to_mention(ctx: Context) -> str:
+    r = ctx.scenario.recipient
+    options = []
+    if r.articles:
+        options.append(f"their article '{r.articles[0]}'")
+    if r.shared_connections:
+        options.append(f"your mutual contact {r.shared_connections[0]}")
+    if r.events:
+        options.append(f"{r.events[0]}")
+    if r.company:
+        options.append(f"their work at {r.company}")
+    if r.skills:
+        options.append(f"their {r.skills[0]} skills")
+    if not options:
+        return "Mention something specific about them: their company, role, an article, or where you met."
+    return "Mention something specific about them, such as " + " or ".join(options[:3]) + "."
+
+
+def run(ctx: Context) -> Outcome:
+    r = ctx.scenario.recipient
+    first = r.first_name or "the recipient"
+    if ctx.placeholders:
+        s, e = ctx.placeholders[0]
+        field = ctx.scenario.message[s:e]
+        return Outcome(
+            "fail",
+            f"The mail-merge field {field} was never filled in, so the note does not name {first}.",
+            hint=f"Replace {field} with the real detail (their name, company or role).",
+            span=(s, e),
+        )
+    names, details = ctx.name_mentions, ctx.details
+    if not r.name and not details:
+        if not r.company and not r.skills and not r.headline:
+            return Outcome("n/a", "No recipient profile was given, so personalisation cannot be checked.")
+    if not names and not details:
+        return Outcome(
+            "fail",
+            f"The note neither addresses {first} by name nor mentions anything specific about them.",
+            hint=f"Greet {first} by name. " + _what_to_mention(ctx),
+        )
+    if not names:
+        return Outcome(
+            "fail",
+            f"The note never addresses {first} by name.",
+            hint=f"Open with their name: 'Hi {first}, …'.",
+        )
+    if not details:
+        return Outcome(
+            "fail",
+            f"The note uses {first}'s name but says nothing specific about them; any name would fit.",
+            hint=_what_to_mention(ctx),
+            span=ctx.orig(names[0].span),
+        )
+    d = details[0]
+    return Outcome(
+        "pass",
+        f"Addresses {first} by name and mentions {_KIND_WORDS[d.kind]} ({d.value}).",
+        span=ctx.orig(d.span),
+    )
+
+
+RULE = Rule(
+    code="CW002",
+    name="personalised",
+    guideline=(
+        "Always personalise the note, on the mobile app too: the recipient's name plus something "
+        "specific about them or what you share."
+    ),
+    why=(
+        "A note that could go to anyone reads as mass outreach. Their name and one real detail show "
+        "you looked at who they are, which is why they should answer you."
+    ),
+    fix="Greet them by name and mention one specific thing: their article, company, role, a skill, "
+    "a mutual contact or where you met.",
+    run=run,
+    lesson="04_personalised.ipynb",
+    bad="Hi Priya, it would be great to connect!",
+    good="Hi Priya, Alex Chen said you untangled Globex's Kafka consumer lag; I'm facing the same at Acme.",
+    must_fail=(
+        to_priya("Hi Priya, it would be great to connect!"),
+        to_priya("Your article on taming Kafka consumer lag saved our team a week."),
+        to_priya("Hi {first_name}, I saw your work at [COMPANY] and would love to connect."),
+        to_priya("Hi Sarah, I read your Kafka consumer lag article and loved it."),
+    ),
+    must_pass=(
+        to_priya("Hi Priya, your article 'Taming Kafka consumer lag' fixed our pipeline."),
+        to_priya("Priya, Alex Chen suggested I ask you about Airflow at Globex."),
+        to_priya("Hi Priya, great meeting you at PyData London; can we compare Kafka setups?"),
+    ),
+)

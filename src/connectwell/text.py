@@ -1,0 +1,159 @@
+"""Normalising notes so rules read what a person reads.
+
+Rules match on a *folded* copy of the note: lower case, compatibility forms unified (NFKC:
+fullwidth and "math bold" letters become plain ones), look-alike letters from other scripts
+mapped to the Latin letter they imitate (a Cyrillic "а" in "pаypal"), accents dropped and
+invisible characters removed. Every folded position maps back to the original note, so a
+finding can point at what the learner actually wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Folded:
+    text: str
+    # offsets[i] is the index in the original of folded character i; None when they coincide.
+    offsets: tuple[int, ...] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded span back to the original note."""
+        if self.offsets is None:
+            return (start, end)
+        if start >= len(self.text):
+            last = self.offsets[-1]
+            return (last, last)
+        return (self.offsets[start], self.offsets[max(end - 1, start)] + 1)
+
+
+@lru_cache(maxsize=1024)
+def _latin_lookalike(ch: str) -> str | None:
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True)
+    if not found:
+        return None
+    for glyph in found[0]["homoglyphs"]:
+        c = glyph["c"]
+        if len(c) == 1 and c.isascii() and c.isalnum():
+            return c
+    return None
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """Fold one non-ASCII character; "" for characters that carry nothing a reader sees."""
+    category = unicodedata.category(ch)
+    if category in ("Cf", "Mn", "Me", "Cc", "Cs", "Co", "Cn"):
+        # zero-width spaces and joiners, combining marks, controls: invisible to the reader
+        return ""
+    if category in ("Zs", "Zl", "Zp"):
+        return " " if category == "Zs" else "\n"
+    out = []
+    for c in unicodedata.normalize("NFKC", ch):
+        if not c.isascii():
+            if c.isalpha() and (lookalike := _latin_lookalike(c)):
+                c = lookalike
+            else:
+                base = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+                c = base or c
+        out.append(c)
+    return "".join(out).lower()
+
+
+def fold(text: str) -> Folded:
+    if text.isascii():
+        return Folded(text.lower())
+    table = {c: fold_char(c) for c in set(text) if not c.isascii()}
+    if all(len(v) == 1 for v in table.values()):
+        # One character in, one out: the fast C path, and positions stay as they were.
+        return Folded(text.translate({ord(k): v for k, v in table.items()}).lower())
+    parts: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(text):
+        f = table.get(c)
+        if f is None:
+            parts.append(c.lower())
+            offsets.append(i)
+        elif f:
+            parts.append(f)
+            offsets.extend([i] * len(f))
+    return Folded("".join(parts), tuple(offsets) or (len(text),))
+
+
+def fold_plain(text: str) -> str:
+    """Folded text without the position map (for profile fields)."""
+    return fold(text).text
+
+
+# ---------------------------------------------------------------- structure
+
+WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+LETTERS = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'’”)\]]|$)[\"'’”)\]]*|\n\s*\n|\n(?=\s*[-•*])|\s[—–]\s(?=\S)|;")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end], trimmed of surrounding white space."""
+    end = len(text) if end is None else end
+    spans = []
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        spans.append((pos, m.end()))
+        pos = m.end()
+    spans.append((pos, end))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+GREETING_WORDS = (
+    r"hi+|hello+|hey+|hiya|howdy|heya|yo|dear|greetings|salutations|good\s+(?:morning|afternoon|evening|day)"
+    r"|morning|hallo|hola|bonjour|salut|ciao|hej|hei|namaste|ola|olá|servus|moin|hoi|g'day|gday"
+)
+_GREETING = re.compile(rf"[\W_]*(?:{GREETING_WORDS})\b", re.IGNORECASE)
+# After the greeting word: up to four words (a name, "there", a title) closed by punctuation,
+# an emoji or the end of the line.
+_GREETING_TAIL = re.compile(r"(?:[ \t]+[^\W_]+(?:['’\-][^\W_]+)*){0,4}?[ \t]*(?:[^\w\s]+|\n|$)")
+_SIGNOFF = re.compile(
+    r"(?:^|[\n.!?,;)]|\s[-—–]+)\s*(?:best(?:\s+(?:regards|wishes))?|(?:kind|warm|warmest|many|best)\s+"
+    r"(?:regards|wishes|thanks)|regards|cheers|thanks(?:\s+(?:again|so\s+much|a\s+lot|in\s+advance))?|"
+    r"thank\s+you(?:\s+(?:so\s+much|in\s+advance))?|many\s+thanks|thx|ty|sincerely|yours(?:\s+(?:sincerely|truly))?|"
+    r"all\s+the\s+best|talk\s+soon|speak\s+soon|take\s+care|br|cordially|respectfully|looking\s+forward)"
+    r"[\s,!.~]*(?:[^\W\d_]+(?:[\s.]+[^\W\d_]+){0,2})?[\s.!~]*[^\w\s]*\s*$",
+)
+
+
+def greeting_end(folded: str) -> int:
+    """Where the greeting ("Hi Priya,") stops; 0 when the note opens without one."""
+    m = _GREETING.match(folded)
+    if not m:
+        return 0
+    tail = _GREETING_TAIL.match(folded, m.end())
+    if tail:
+        return tail.end()
+    return m.end()
+
+
+def signoff_start(folded: str, start: int = 0) -> int:
+    """Where a closing sign-off ("Best regards, Sam") starts; len(folded) when there is none."""
+    # Only the last 80 characters can hold a sign-off; searching them keeps long notes cheap.
+    window = max(start, len(folded) - 80)
+    m = _SIGNOFF.search(folded, window)
+    if not m:
+        return len(folded)
+    s = m.start()
+    while s < len(folded) and not folded[s].isalpha():
+        s += 1
+    return max(s, start)
