@@ -218,7 +218,11 @@ class Context:
 
     @cached_property
     def reasons(self) -> list[Reason]:
-        return find_reasons(self.text, *self.body, self.detail_spans + self.job_mentions)
+        # Naming their company or role is a start; a skill, article, event or contact is concrete.
+        weights = {"company": 1, "role": 1}
+        details = [(*m.span, weights.get(m.kind, 2)) for m in self.details]
+        details += [(*span, 2) for span in self.job_mentions]
+        return find_reasons(self.text, *self.body, details)
 
 
 def _pattern_for(phrase: str):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from connectwell.mentions import STOPWORDS, overlaps
+from connectwell.mentions import STOPWORDS
 from connectwell.text import WORD, sentence_spans
 
 _ARTIFACT = (
@@ -35,8 +35,8 @@ CUES = re.compile(
             r"\b(?:after|following) (?:our|your|the|we|you|meeting|hearing|seeing|reading|chatting|"
             r"talking|speaking|watching|attending)\b",
             rf"\b(?:read|saw|seen|enjoyed|loved|liked|came across|come across|watched|heard|attended|"
-            rf"caught|listened to|found|followed|remember) (?:your|the|you) (?:[\w'’-]+ ){{0,4}}{_ARTIFACT}\b",
-            rf"\b(?:your|the) (?:[\w'’-]+ ){{0,5}}?{_ARTIFACT} (?:on|about|regarding|covering|titled|called|at|in)\b",
+            rf"caught|listened to|found|followed|remember) (?:your|ur|yr|the|you) (?:[\w'’-]+ ){{0,4}}{_ARTIFACT}\b",
+            rf"\b(?:your|ur|the) (?:[\w'’-]+ ){{0,5}}?{_ARTIFACT} (?:on|about|regarding|covering|titled|called|at|in)\b",
             rf"\b(?:your|the) {_ARTIFACT} ['‘\"“]",
             r"\b(?:suggested|recommended|told me|mentioned|introduced|referred|pointed me|put us in touch|"
             r"passed on your|passed me your|gave me your|said you)\b",
@@ -127,13 +127,17 @@ class Reason:
     span: tuple[int, int]  # from the cue to the end of its sentence, folded coordinates
 
 
-def concreteness(text: str, start: int, end: int, detail_spans: list[tuple[int, int]]) -> int:
-    """How concrete text[start:end] is: 2 per profile detail it names, 1 per other content word."""
+Weighted = tuple[int, int, int]  # a span of a profile detail and how much naming it counts
+
+
+def concreteness(text: str, start: int, end: int, details: list[Weighted]) -> int:
+    """How concrete text[start:end] is: profile details by their weight, 1 per other content word."""
     score = 0
     for m in WORD.finditer(text, start, end):
         word = m.group()
-        if overlaps(m.span(), detail_spans):
-            score += 2
+        weight = max((w for s, e, w in details if m.start() < e and s < m.end()), default=0)
+        if weight:
+            score += weight
         elif word.isdigit():
             score += 1
         elif len(word) >= 3 and word not in STOPWORDS and word not in FILLER:
@@ -144,11 +148,11 @@ def concreteness(text: str, start: int, end: int, detail_spans: list[tuple[int, 
 def _is_salad(text: str, start: int, end: int) -> bool:
     # A list of keywords with no grammar: no function word links them into a claim.
     words = WORD.findall(text, start, end)
-    return len(words) >= 3 and not any(w in _FUNCTION for w in words)
+    return len(words) >= 4 and not any(w in _FUNCTION or w in STOPWORDS for w in words)
 
 
 def find_reasons(
-    text: str, start: int, end: int, detail_spans: list[tuple[int, int]], threshold: int = 2
+    text: str, start: int, end: int, details: list[Weighted], threshold: int = 2
 ) -> list[Reason]:
     """Concrete reasons in text[start:end], in order of where they start."""
     found = []
@@ -157,11 +161,11 @@ def find_reasons(
             for m in CUES.finditer(text, part_start, part_end):
                 if _EVASIVE.search(text, part_start, part_end):
                     break
-                if _is_salad(text, m.end(), part_end):
-                    continue
-                score = concreteness(text, m.end(), part_end, detail_spans)
+                if _is_salad(text, part_start, part_end):
+                    break
+                score = concreteness(text, m.end(), part_end, details)
                 # A cue that itself names a recipient detail ("your article 'X'") counts too.
-                score = max(score, concreteness(text, part_start, part_end, detail_spans) - 1)
+                score = max(score, concreteness(text, part_start, part_end, details) - 1)
                 if score >= threshold:
                     found.append(Reason(m.group().strip(), (m.start(), part_end)))
                     break

@@ -27,10 +27,12 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"code|no|pin)\b|\biban\b|\bwire (?:transfer|the money|me|us|the funds)\b|\bwestern union\b|\bmoneygram\b"
             r"|\b(?:send|transfer|wire|remit|deposit)\w* (?:me |us |him |her )?(?:the |a |some |your |small )?"
             r"(?:money|funds|payment|cash|\$|€|£|usd|bitcoin|btc|crypto|usdt)"
-            r"|\b(?:pay|cover|send|wire|transfer|need|require)\w* (?:\w+ ){0,3}(?:fee|fees|deposit|charges?)\b"
+            r"|\b(?:pay|cover|send|wire|transfer|need|require)\w* (?:\S+ ){0,3}(?:fee|fees|deposit|charges?)\b"
             r"(?! (?:is|are|were|was) (?:waived|covered|included|free))"
             r"|\b(?:processing|clearance|release|activation|handling|unlock)\w* (?:fee|fees|charge)\b"
             r"|\bgift ?cards?\b|\b(?:itunes|steam|google play|amazon|apple) (?:cards?|vouchers?)\b"
+            r"|\b(?:send|reply with|provide|share|forward|give) (?:me |us )?(?:with )?your (?:full name|bank|banking|"
+            r"account|home address|passport|id card|date of birth|card|personal details|details)"
             r"|\bcvv\b|\bsocial security number\b|\bpin (?:code|number)\b|\bpaypal (?:me|details)\b"
         ),
     ),
@@ -42,6 +44,12 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|\byou(?:'ve|’ve| have)? (?:won|been (?:selected|chosen) (?:to receive|for (?:a|the) (?:prize|grant|award|cash)))\b"
             r"|\b(?:claim|release|receive|transfer) (?:your|the) (?:prize|reward|winnings|share|inheritance|compensation|funds)\b"
             r"|\b(?:won|win|claim) (?:a |the |your )?(?:\w+ )?(?:cash )?prize\b|\bbeneficiary\b"
+            r"|\bbeen (?:selected|chosen|approved|shortlisted) (?:for|to receive) [^.!?\n]{0,30}\b(?:grant|prize|award|"
+            r"cash|reward|payout|compensation|loan|funds?)\b"
+            r"|\b(?:receive|transfer|claim|release|move|deposit|inherit\w*|unclaimed|share of)[^.!?\n]{0,60}"
+            r"(?:\$|€|£|usd|eur|gbp) ?\d[\d,.]* ?(?:m|mn|million|billion)\b"
+            r"|(?:\$|€|£|usd) ?\d[\d,.]* ?(?:m|mn|million|billion)\b[^.!?\n]{0,60}\b(?:receive|transfer|claim|release|"
+            r"inherit\w*|unclaimed|your share|partner)"
         ),
     ),
     "investment": (
