@@ -122,7 +122,8 @@ class Context:
         """A typo or a short form of the name, where a name stands: the greeting or a capital."""
         greeting = self.body[0]
         name = self.scenario.recipient.name
-        for m in WORD.finditer(self.text):
+        # Names stand near the start; looking further only finds look-alike words.
+        for m in WORD.finditer(self.text, 0, greeting + 80):
             word = m.group()
             in_greeting = m.end() <= max(greeting, 1)
             if not (in_greeting or self.is_capitalised(m.start())):
@@ -185,13 +186,15 @@ class Context:
             return None
         hits = []
         for token in tokens:
+            if token[:5] not in self.text:
+                continue
             for m in stem_pattern(token).finditer(self.text):
                 if proper and not self.is_capitalised(m.start()):
                     continue
                 hits.append(m.span())
                 break
         if len(hits) >= min(need, len(tokens)):
-            return (min(s for s, _ in hits), max(e for _, e in hits))
+            return min(hits)
         return None
 
     @cached_property

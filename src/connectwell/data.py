@@ -1,11 +1,41 @@
 """The course's data files (YAML in connectwell/data/), loaded by name and shared by the
-course notebooks, the widgets and the exercises, so one recipient profile is one fact."""
+course notebooks, the widgets and the exercises, so one recipient profile is one fact.
+
+    profiles.yaml  id -> {recipient, sender?, job?, purpose?, blurb}: the people notes go to
+    lessons.yaml   notebook stem -> example notes, each naming a profile and saying what to notice
+    quiz.yaml      {incoming, triage}: requests a learner accepts, ignores or reports
+
+The helpers below turn those entries into scenario mappings that `connectwell.check` reads.
+"""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
+
+QUIZ_ANSWERS = ("accept", "ignore", "report")
+QUIZ_SETS = ("incoming", "triage")
+# Keys of a lesson example that are not part of its scenario.
+_EXAMPLE_KEYS = ("id", "profile", "comment")
+_SCENARIO_KEYS = ("message", "purpose", "account", "sender", "recipient", "job", "thread")
+
+
+class CourseDataError(KeyError):
+    """A name that is not in the course data (a profile id, a lesson, a quiz set).
+
+    It is a KeyError so `except KeyError` still works, but prints as a plain sentence, and in
+    a notebook IPython shows that one line instead of a traceback (`_render_traceback_`).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
 
 
 @lru_cache(maxsize=None)
@@ -13,9 +43,155 @@ def load(name: str) -> Any:
     """Parse connectwell/data/NAME.yaml (cached; treat the result as read-only)."""
     import yaml
 
-    path = resources.files("connectwell") / "data" / f"{name}.yaml"
+    folder = resources.files("connectwell") / "data"
+    path = folder / f"{name}.yaml"
     if not path.is_file():
-        available = sorted(p.name.removesuffix(".yaml") for p in (resources.files("connectwell") / "data").iterdir()
-                           if p.name.endswith(".yaml"))
-        raise KeyError(f"no data file named {name!r}; available: {', '.join(available)}")
+        available = sorted(
+            p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+        )
+        raise CourseDataError(f"no data file named {name!r}; available: {', '.join(available)}")
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _choose(kind: str, name: Any, choices: Any) -> str:
+    """Check a name against the ids a learner may pass; the error lists the valid ones."""
+    if not isinstance(name, str) or name not in choices:
+        raise CourseDataError(f"no {kind} named {name!r}; choose from {', '.join(choices)}")
+    return name
+
+
+# ---------------------------------------------------------------- profiles
+
+
+def profile_ids() -> list[str]:
+    """Every recipient profile id, in file order."""
+    return list(load("profiles"))
+
+
+def profile(id: str) -> dict[str, Any]:
+    """One profile: {recipient, sender?, job?, purpose?, blurb} (a copy: edit it freely)."""
+    profiles = load("profiles")
+    return copy.deepcopy(profiles[_choose("profile", id, profiles)])
+
+
+def scenario_for(profile_id: str, message: str = "", **overrides: Any) -> dict[str, Any]:
+    """A full scenario mapping: the profile's recipient, sender, job and purpose plus the note.
+
+    overrides replace scenario fields (purpose="article", account="premium", job={...},
+    thread=[...]); an override of None removes the field, e.g. job=None, purpose=None.
+    """
+    for key in overrides:
+        if key not in _SCENARIO_KEYS:
+            raise CourseDataError(
+                f"{key}: not a scenario field; expected one of {', '.join(_SCENARIO_KEYS[1:])}"
+            )
+    entry = profile(profile_id)
+    scenario: dict[str, Any] = {"message": message}
+    for key in ("purpose", "sender", "recipient", "job"):
+        if entry.get(key) is not None:
+            scenario[key] = entry[key]
+    for key, value in overrides.items():
+        if value is None:
+            scenario.pop(key, None)
+        else:
+            scenario[key] = copy.deepcopy(value)
+    return scenario
+
+
+# ---------------------------------------------------------------- lessons
+
+
+@dataclass(frozen=True, eq=False)
+class Example(Mapping[str, Any]):
+    """One example note from a lesson: what to notice, and the scenario to check.
+
+    It is also a read-only mapping of its scenario, so `connectwell.check(example)` works.
+    """
+
+    id: str
+    comment: str
+    scenario: dict[str, Any]
+    profile: str = ""
+
+    @property
+    def message(self) -> str:
+        return self.scenario["message"]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.scenario[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.scenario)
+
+    def __len__(self) -> int:
+        return len(self.scenario)
+
+
+def lesson_stems() -> list[str]:
+    """The course notebooks that have examples, in course order."""
+    return list(load("lessons"))
+
+
+def lesson_examples(stem: str) -> list[Example]:
+    """The example notes of one lesson notebook, e.g. lesson_examples("04_personalised")."""
+    lessons = load("lessons")
+    stem = stem.removesuffix(".ipynb")
+    return [_example(item) for item in lessons[_choose("lesson", stem, lessons)]]
+
+
+def example(id: str) -> Example:
+    """One lesson example by its id, whichever lesson it is in."""
+    for items in load("lessons").values():
+        for item in items:
+            if item["id"] == id:
+                return _example(item)
+    raise CourseDataError(f"no lesson example named {id!r}; see lesson_examples(stem) for the ids")
+
+
+def _example(item: dict[str, Any]) -> Example:
+    overrides = {k: v for k, v in item.items() if k not in _EXAMPLE_KEYS and k != "message"}
+    scenario = scenario_for(item["profile"], item["message"], **overrides)
+    return Example(item["id"], item.get("comment", ""), scenario, item["profile"])
+
+
+# ---------------------------------------------------------------- quiz
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    """A request that arrived: accept it, ignore it, or report it, and why."""
+
+    id: str
+    sender: dict[str, str]
+    message: str
+    answer: Literal["accept", "ignore", "report"]
+    why: str
+    flags: tuple[str, ...] = ()
+    # What the learner knows about themselves, so the rules can judge personalisation.
+    recipient: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> dict[str, Any]:
+        """The request as a scenario mapping, ready for connectwell.check."""
+        out: dict[str, Any] = {"message": self.message, "sender": dict(self.sender)}
+        if self.recipient:
+            out["recipient"] = copy.deepcopy(self.recipient)
+        return out
+
+
+def quiz(set: str = "incoming") -> list[QuizItem]:  # noqa: A002 - the contract's name
+    """The quiz items of one set: "incoming" (notebook 02) or "triage" (notebook 08)."""
+    data = load("quiz")
+    items = data[_choose("quiz set", set, QUIZ_SETS)]
+    return [
+        QuizItem(
+            id=item["id"],
+            sender=dict(item["sender"]),
+            message=item["message"],
+            answer=item["answer"],
+            why=item["why"],
+            flags=tuple(item.get("flags") or ()),
+            recipient=copy.deepcopy(item.get("recipient") or {}),
+        )
+        for item in items
+    ]

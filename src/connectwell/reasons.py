@@ -130,19 +130,28 @@ class Reason:
 Weighted = tuple[int, int, int]  # a span of a profile detail and how much naming it counts
 
 
+class Concreteness:
+    """How concrete any stretch of a note is: each profile detail by its weight, plus 1 per
+    other content word (detail words are blanked out so they are not counted twice)."""
+
+    def __init__(self, text: str, start: int, end: int, details: list[Weighted]):
+        self.details = details
+        blanked = text
+        for s, e, _ in details:
+            blanked = blanked[:s] + " " * (e - s) + blanked[e:]
+        self.blanked = blanked
+
+    def __call__(self, start: int, end: int) -> int:
+        score = sum(w for s, _, w in self.details if start <= s < end)
+        return score + sum(
+            1
+            for w in WORD.findall(self.blanked, start, end)
+            if w.isdigit() or (len(w) >= 3 and w not in STOPWORDS and w not in FILLER)
+        )
+
+
 def concreteness(text: str, start: int, end: int, details: list[Weighted]) -> int:
-    """How concrete text[start:end] is: profile details by their weight, 1 per other content word."""
-    score = 0
-    for m in WORD.finditer(text, start, end):
-        word = m.group()
-        weight = max((w for s, e, w in details if m.start() < e and s < m.end()), default=0)
-        if weight:
-            score += weight
-        elif word.isdigit():
-            score += 1
-        elif len(word) >= 3 and word not in STOPWORDS and word not in FILLER:
-            score += 1
-    return score
+    return Concreteness(text, start, end, details)(start, end)
 
 
 def _is_salad(text: str, start: int, end: int) -> bool:
@@ -156,6 +165,7 @@ def find_reasons(
 ) -> list[Reason]:
     """Concrete reasons in text[start:end], in order of where they start."""
     found = []
+    score_of = Concreteness(text, start, end, details)
     for s_start, s_end in sentence_spans(text, start, end):
         for part_start, part_end in _fragments(text, s_start, s_end):
             for m in CUES.finditer(text, part_start, part_end):
@@ -163,9 +173,9 @@ def find_reasons(
                     break
                 if _is_salad(text, part_start, part_end):
                     break
-                score = concreteness(text, m.end(), part_end, details)
+                score = score_of(m.end(), part_end)
                 # A cue that itself names a recipient detail ("your article 'X'") counts too.
-                score = max(score, concreteness(text, part_start, part_end, details) - 1)
+                score = max(score, score_of(part_start, part_end) - 1)
                 if score >= threshold:
                     found.append(Reason(m.group().strip(), (m.start(), part_end)))
                     break

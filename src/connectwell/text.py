@@ -86,6 +86,7 @@ def fold(text: str) -> Folded:
     return Folded("".join(parts), tuple(offsets) or (len(text),))
 
 
+@lru_cache(maxsize=8192)
 def fold_plain(text: str) -> str:
     """Folded text without the position map (for profile fields)."""
     return fold(text).text

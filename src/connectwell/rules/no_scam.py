@@ -86,17 +86,63 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
 }
 
 
+# Words (or characters) without which a family's pattern cannot match: a cheap first look, so
+# the large patterns only run on the few notes that could be scams.
+TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
+    "money": (
+        frozenset(
+            "bank account routing sort iban swift card wire western moneygram send sending sent transfer "
+            "transfers pay paying payment cover need require processing clearance release activation "
+            "handling unlock gift giftcard giftcards itunes steam google amazon apple cvv social pin "
+            "paypal reply provide share forward give remit deposit fee fees".split()
+        ),
+        "$€£",
+    ),
+    "windfall": (
+        frozenset(
+            "inheritance unclaimed kin late lottery lotteries jackpot won win claim receive release "
+            "transfer beneficiary selected chosen approved shortlisted move deposit inherit inherited "
+            "share prize usd eur gbp million billion".split()
+        ),
+        "$€£",
+    ),
+    "investment": (
+        frozenset(
+            "guarantee guaranteed guarantees guaranteeing risk free no zero double passive bitcoin btc "
+            "crypto cryptocurrency cryptocurrencies forex fx usdt ethereum binary signals signal altcoin "
+            "altcoins memecoin memecoins mining returns return profit profits roi x daily weekly monthly per "
+            "income earn earning earnings gains payouts invest investment investing investor trading".split()
+        ),
+        "%",
+    ),
+    "off-platform": (
+        frozenset(
+            "whatsapp telegram wechat kik viber signal snapchat private personal gmail hotmail dm text "
+            "inbox bit tinyurl goo cutt rb ow shorturl tiny http https me".split()
+        ),
+        "",
+    ),
+}
+
+
 def deobfuscate(text: str) -> str:
     text = _SPLIT.sub(lambda m: re.sub(r"[ .\-_*·/]", "", m.group()), text)
     return _MIXED.sub(lambda m: m.group().translate(_LEET), text)
 
 
 def _match(text: str) -> tuple[str, re.Match[str]] | None:
+    words = set(_WORDS.findall(text))
     for family, (_, pattern) in FAMILIES.items():
+        trigger_words, trigger_chars = TRIGGERS[family]
+        if words.isdisjoint(trigger_words) and not any(c in text for c in trigger_chars):
+            continue
         m = pattern.search(text)
         if m:
             return family, m
     return None
+
+
+_WORDS = re.compile(r"[a-z]+")
 
 
 def run(ctx: Context) -> Outcome:
@@ -105,8 +151,8 @@ def run(ctx: Context) -> Outcome:
     span = None
     if found:
         span = ctx.orig(found[1].span())
-    else:
-        found = _match(deobfuscate(text))
+    elif (plain := deobfuscate(text)) != text:
+        found = _match(plain)
         if found:
             # Where it hid: the first sentence that reads as a scam once de-obfuscated.
             for s, e in sentence_spans(text):
