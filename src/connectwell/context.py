@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from connectwell.mentions import (
     Mention,
@@ -133,7 +133,7 @@ class Context:
                     return [Mention("name", name, m.span())]
                 if len(target) >= 4 and len(word) >= 4:
                     allowed = 1 if len(target) < 8 else 2
-                    if Levenshtein.distance(word, target, score_cutoff=allowed) <= allowed:
+                    if OSA.distance(word, target, score_cutoff=allowed) <= allowed:
                         return [Mention("name", name, m.span())]
         return []
 
@@ -225,7 +225,7 @@ class Context:
         weights = {"company": 1, "role": 1}
         details = [(*m.span, weights.get(m.kind, 2)) for m in self.details]
         details += [(*span, 2) for span in self.job_mentions]
-        return find_reasons(self.text, *self.body, details)
+        return find_reasons(self.text, *self.body, details, job_spans=self.job_mentions)
 
 
 def _pattern_for(phrase: str):

@@ -63,8 +63,6 @@ CUES = re.compile(
             r"evaluating|choosing|deciding|considering|about to|reaching out|writing to|contacting|"
             r"organising|curating|compiling|producing|editing|reviewing|scoping|pitching|restoring|"
             r"converting|redesigning|rebuilding|migrating|replacing|weighing|exploring)\b",
-            r"\b(?:hiring|recruiting|headhunting) (?:for|a|an|the|two|three|several|new|\d+)\b",
-            r"\b(?:role|position|opening|vacancy|vacancies|job|post) (?:as|for|of|at|on|in|with)\b",
             r"\b(?:reach(?:ing)? out|writing|get(?:ting)? in touch|contact(?:ing)? you|message you|"
             r"messaging you) (?:to you )?(?:about|regarding|re|concerning|on|because|as|since|after)\b",
             r"\b(?:reconnect|catch up|stay in touch|keep in touch|follow up|follow-up|congratulat\w*|"
@@ -77,6 +75,16 @@ CUES = re.compile(
             r"\babout (?=(?:your|the|our|how|what|why|whether)\b)",
         ]
     )
+)
+
+# Cues of a job offer. They count as a reason only where the fragment names the job itself (its
+# title or the title's head noun): "an exciting opportunity at a leading company" names nothing.
+JOB_CUES = re.compile(
+    r"\b(?:hiring|recruiting|headhunting|hire|recruit)\b"
+    r"|\b(?:role|position|opening|vacancy|vacancies|job|post|opportunity|opportunities)\b"
+    r"|\b(?:need|needs|needed|seeking|seeks|looking for|searching for|want|wants|require|requires)"
+    r" (?:a|an|someone|people|two|three|several|new|\d+)\b"
+    r"|\b(?:match|fit|candidate) for\b"
 )
 
 # Words that name no particular thing: a sentence made only of these is no concrete reason.
@@ -161,11 +169,17 @@ def _is_salad(text: str, start: int, end: int) -> bool:
 
 
 def find_reasons(
-    text: str, start: int, end: int, details: list[Weighted], threshold: int = 2
+    text: str,
+    start: int,
+    end: int,
+    details: list[Weighted],
+    threshold: int = 2,
+    job_spans: list[tuple[int, int]] | None = None,
 ) -> list[Reason]:
     """Concrete reasons in text[start:end], in order of where they start."""
     found = []
     score_of = Concreteness(text, start, end, details)
+    jobs = job_spans or []
     for s_start, s_end in sentence_spans(text, start, end):
         for part_start, part_end in _fragments(text, s_start, s_end):
             for m in CUES.finditer(text, part_start, part_end):
@@ -180,9 +194,22 @@ def find_reasons(
                     found.append(Reason(m.group().strip(), (m.start(), part_end)))
                     break
             else:
+                job = _job_reason(text, part_start, part_end, jobs)
+                if job:
+                    found.append(job)
                 continue
             break
     return found
+
+
+def _job_reason(text: str, start: int, end: int, jobs: list[tuple[int, int]]) -> Reason | None:
+    named = [s for s, e in jobs if start <= s < end]
+    if not named:
+        return None
+    m = JOB_CUES.search(text, start, end)
+    if not m:
+        return None
+    return Reason(m.group(), (min(m.start(), named[0]), end))
 
 
 _LIST_SEPARATORS = re.compile(r"\s*[|•·]\s*")
@@ -211,6 +238,8 @@ QUESTION_WHY = re.compile(
             r"\bwhy (?:the|this) (?:request|invite|invitation|connection|note|message)\b",
             r"\bwhat(?:'s|’s| is| was)? (?:this|it|that) (?:about|regarding|for|re|in connection with)\b",
             r"\bwhat (?:made|makes|prompted|brings|brought|led|drew|draws) you\b",
+            r"\bwhat prompted\b|\bcan i ask (?:why|what|how)\b|\b(?:something|anything) (?:specific|particular) you\b",
+            r"\bwhat (?:did|do) you want to (?:discuss|talk|ask|chat)\b|\bwhat(?:'s|’s| is) (?:the|this) (?:context|purpose)\b",
             r"\bhow (?:do|did|would) (?:we|you) (?:know|find|come across|get|meet|met)\b",
             r"\bhave we (?:met|spoken|worked|been introduced|talked|crossed paths)\b",
             r"\bdo (?:we|i) know (?:each other|you)\b",

@@ -14,6 +14,7 @@ _PLEASANTRY = re.compile(
     r"|\bhope (?:you(?:'re|’re| are)|all(?:'s|’s| is)|this (?:message )?finds you|you(?:'ve|’ve| have) been)"
     r"(?: doing)? (?:well|good|great|fine)\b"
     r"|\bhope you(?:'re|’re| are) having an? (?:good|great|nice|lovely) (?:day|week|weekend)\b"
+    r"|\b(?:nice|great|good|lovely|pleased|glad) to (?:e-?)?meet you(?=[\s.!:)]*$)"
 )
 _GREETING_WORDS = frozenset(
     """

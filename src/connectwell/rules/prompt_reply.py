@@ -21,7 +21,8 @@ def states_reason(text: str) -> bool:
     folded = fold_plain(text)
     if is_evasive(folded):
         return False
-    if find_reasons(folded, 0, len(folded), []):
+    # A reply is already the answer to "why", so a shorter reason will do than in a cold note.
+    if find_reasons(folded, 0, len(folded), [], threshold=1):
         return True
     return len([w for w in content_words(folded) if w not in FILLER]) >= 4
 
