@@ -20,8 +20,17 @@ from connectwell.mentions import (
 )
 from connectwell.names import nicknames
 from connectwell.reasons import Reason, find_reasons
+from connectwell.scams import find_scam
 from connectwell.scenario import Scenario, headline_role
-from connectwell.text import WORD, Folded, fold, fold_plain, greeting_end, sentence_spans, signoff_start
+from connectwell.text import (
+    WORD,
+    Folded,
+    fold,
+    fold_plain,
+    greeting_end,
+    sentence_spans,
+    signoff_start,
+)
 
 PLACEHOLDER = re.compile(
     r"\{\{?\s*[A-Za-z_][\w .\-]{0,30}\}\}?"
@@ -31,6 +40,7 @@ PLACEHOLDER = re.compile(
     r"|<\s*(?:[A-Z][A-Z _]{1,30}|(?i:(?:first|last|full|recipient|contact|company|name|insert)[\w ]{0,20}))\s*>"
     r"|%[A-Za-z_]{3,}%|\$\{?[A-Z_]{3,}\}?|\bXXX+\b"
 )
+_LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]+\.? ?){1,3}?)\s*(?:[,:!—–]|\s-\s)\s*")
 TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "herr", "frau")
 
 
@@ -56,7 +66,19 @@ class Context:
     def body(self) -> tuple[int, int]:
         """The note without its greeting and sign-off, in folded coordinates."""
         start = greeting_end(self.text)
+        if start == 0:
+            # "Maya — saw your talk…", "Ms Oduya, could I…": a bare name opens like a greeting.
+            m = _LEADING_NAME.match(self.text)
+            if m and self._is_recipient_name(m.group(1)):
+                start = m.end()
         return start, signoff_start(self.text, start)
+
+    def _is_recipient_name(self, words: str) -> bool:
+        r = self.scenario.recipient
+        if not r.name:
+            return False
+        names = {fold_plain(p).strip(".,") for p in r.name.split()} | nicknames(fold_plain(r.first_name))
+        return any(w in names for w in words.replace(".", " ").split())
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -129,7 +151,7 @@ class Context:
             if not (in_greeting or self.is_capitalised(m.start())):
                 continue
             for target in {first, last}:
-                if len(word) >= 3 and len(target) > len(word) and target.startswith(word) and in_greeting:
+                if in_greeting and len(target) > len(word) and _short_form(word, target):
                     return [Mention("name", name, m.span())]
                 if len(target) >= 4 and len(word) >= 4:
                     allowed = 1 if len(target) < 8 else 2
@@ -151,13 +173,15 @@ class Context:
                 found.append(Mention(kind, value, span))
 
         if r.company:
+            # "Mr. Lindqvist" is the person, even when the firm is "Lindqvist Medical AB".
+            names = [m.span for m in self.name_mentions]
             for variant in company_variants(r.company):
-                span = find_phrase(text, variant, masked)
+                span = find_phrase(text, variant, masked + names)
                 if span and (variant == r.company or " " in variant or self.is_capitalised(span[0])):
                     add("company", r.company, span)
                     break
         role = headline_role(r.headline) if r.headline else ""
-        if role and role != r.headline or (role and r.company):
+        if (role and role != r.headline) or (role and r.company):
             add("role", role, find_phrase(text, role, masked))
         for skill in r.skills:
             add("skill", skill, find_skill(text, skill, masked))
@@ -220,12 +244,35 @@ class Context:
     # ------------------------------------------------------------ reasons
 
     @cached_property
+    def scam(self):
+        return find_scam(self)
+
+    @cached_property
     def reasons(self) -> list[Reason]:
         # Naming their company or role is a start; a skill, article, event or contact is concrete.
         weights = {"company": 1, "role": 1}
         details = [(*m.span, weights.get(m.kind, 2)) for m in self.details]
         details += [(*span, 2) for span in self.job_mentions]
-        return find_reasons(self.text, *self.body, details, job_spans=self.job_mentions)
+        found = find_reasons(self.text, *self.body, details, job_spans=self.job_mentions)
+        # A reason must concern this recipient: a note that neither names them nor mentions
+        # anything of theirs ("Dear Sir/Madam, I enquire about internships") gives none.
+        if found and not (self.name_mentions or self.details):
+            return []
+        return found
+
+
+def _short_form(word: str, name: str) -> bool:
+    """"Jo" for Josephine, "Benji" for Benjamin, "Tobi" for Oluwatobi."""
+    if name.startswith(word):
+        return len(word) >= 2
+    if len(word) >= 4 and name.endswith(word):
+        return True
+    shared = 0
+    for a, b in zip(word, name, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared >= 4 and len(word) <= len(name)
 
 
 def _pattern_for(phrase: str):

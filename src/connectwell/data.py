@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -24,11 +24,10 @@ _EXAMPLE_KEYS = ("id", "profile", "comment")
 _SCENARIO_KEYS = ("message", "purpose", "account", "sender", "recipient", "job", "thread")
 
 
-class CourseDataError(KeyError):
-    """A name that is not in the course data (a profile id, a lesson, a quiz set).
+class CourseError(Exception):
+    """Bad input from a learner: one sentence naming what is wrong and how to fix it.
 
-    It is a KeyError so `except KeyError` still works, but prints as a plain sentence, and in
-    a notebook IPython shows that one line instead of a traceback (`_render_traceback_`).
+    In a notebook IPython shows that one line instead of a traceback (`_render_traceback_`).
     """
 
     def __str__(self) -> str:
@@ -38,7 +37,12 @@ class CourseDataError(KeyError):
         return [f"{type(self).__name__}: {self}"]
 
 
-@lru_cache(maxsize=None)
+class CourseDataError(CourseError, KeyError):
+    """A name that is not in the course data (a profile id, a lesson, a quiz set); a KeyError
+    so that `except KeyError` still catches it."""
+
+
+@cache
 def load(name: str) -> Any:
     """Parse connectwell/data/NAME.yaml (cached; treat the result as read-only)."""
     import yaml
@@ -167,8 +171,10 @@ class QuizItem:
     answer: Literal["accept", "ignore", "report"]
     why: str
     flags: tuple[str, ...] = ()
-    # What the learner knows about themselves, so the rules can judge personalisation.
+    # The learner's persona ("you" in quiz.yaml), so the rules can judge personalisation.
     recipient: dict[str, Any] = field(default_factory=dict)
+    purpose: str | None = None
+    job: dict[str, Any] | None = None
 
     @property
     def scenario(self) -> dict[str, Any]:
@@ -176,13 +182,18 @@ class QuizItem:
         out: dict[str, Any] = {"message": self.message, "sender": dict(self.sender)}
         if self.recipient:
             out["recipient"] = copy.deepcopy(self.recipient)
+        if self.purpose:
+            out["purpose"] = self.purpose
+        if self.job:
+            out["job"] = copy.deepcopy(self.job)
         return out
 
 
-def quiz(set: str = "incoming") -> list[QuizItem]:  # noqa: A002 - the contract's name
+def quiz(set: str = "incoming") -> list[QuizItem]:
     """The quiz items of one set: "incoming" (notebook 02) or "triage" (notebook 08)."""
     data = load("quiz")
     items = data[_choose("quiz set", set, QUIZ_SETS)]
+    you = data.get("you") or {}
     return [
         QuizItem(
             id=item["id"],
@@ -191,7 +202,14 @@ def quiz(set: str = "incoming") -> list[QuizItem]:  # noqa: A002 - the contract'
             answer=item["answer"],
             why=item["why"],
             flags=tuple(item.get("flags") or ()),
-            recipient=copy.deepcopy(item.get("recipient") or {}),
+            recipient=copy.deepcopy(item.get("recipient") or you),
+            purpose=item.get("purpose"),
+            job=copy.deepcopy(item.get("job")),
         )
         for item in items
     ]
+
+
+def quiz_persona() -> dict[str, Any]:
+    """Who "you" are in the quizzes: the recipient profile every quiz request is sent to."""
+    return copy.deepcopy(load("quiz").get("you") or {})

@@ -31,7 +31,8 @@ GENERIC = frozenset(
     the and for your their about over under after using used modern advanced applied annual
     conference summit expo forum meetup meeting event events week weekend festival show fair
     congress symposium workshop webinar session sessions day days night awards award talks talk
-    live world open trade network new community industry field sector
+    live world open trade network new community industry field sector account accounts payable
+    receivable budget budgets money finance financial power energy water food people staff
     """.split()
 )
 LEGAL_SUFFIXES = frozenset(

@@ -32,6 +32,24 @@ CUES = re.compile(
         [
             r"\b(?:because|since|cos|coz|so that|given (?:your|that|how|what)|due to|in light of|thanks to)\b",
             r"\bas (?=(?:you|your|we|our|i|i'm|i’m)\b)",
+            r"\b(?:so|which is why|that's why|that’s why) (?=(?:you|you're|you’re|i|i'd|i’d|we|we'd|we’d)\b)",
+            r"\b(?:need|needs|needed|want|wants|wanted) (?:to (?!connect|add|link|network|grow|expand)\w+|advice|help|"
+            r"input|your|some|a|an|someone)\b",
+            r"\b(?:i'?d|i’d|i would|we'?d|we’d|we would|would) (?:really |so |very much |genuinely )?(?:love|like|"
+            r"be keen|be glad|be happy|be delighted|be grateful|welcome the chance) to (?!connect\b|add\b|link\b|"
+            r"network\b|join (?:your|my) network|be connected|grow\b|expand\b|learn more\b|know more\b|hear more\b|"
+            r"get to know\b|follow\b)\w+",
+            r"\b(?:i )?(?:just )?(?:saw|see|noticed|notice|seen|spotted|read|heard|learned|learnt) (?:that )?"
+            r"(?:you|your)\b",
+            r"\b(?:fancy|keen on|up for|open to|interested in) (?:a |an )?\w+",
+            r"\b(?:is|are|was|were|sounds|looks) (?:exactly |precisely |just |really |probably |easily |clearly )?"
+            r"(?:the|what|a|an|our|my) (?:[\w'’-]+ ){0,3}?(?:closest|best|model|path|evidence|kind|example|"
+            r"precedent|answer|question|problem|reason|one|match|template|blueprint|benchmark|inspiration|first|only|"
+            r"go-to|fit|solution|approach|thing|person)\b",
+            r"\b(?:strong|good|great|perfect|natural|ideal|close|clear) (?:fit|match)\b",
+            r"\b(?:is|are) (?:exactly |just |precisely )?what (?:[\w'’-]+ ){0,4}?(?:need|needs|needed|want|wants|"
+            r"looking for|lack|lacks|missing|after)\b",
+            r"\bwho (?:are|r) (?:you|u)\b",
             r"\b(?:after|following) (?:our|your|the|we|you|meeting|hearing|seeing|reading|chatting|"
             r"talking|speaking|watching|attending)\b",
             rf"\b(?:read|saw|seen|enjoyed|loved|liked|came across|come across|watched|heard|attended|"
@@ -56,6 +74,10 @@ CUES = re.compile(
             r"\b(?:can|could|shall|may) (?:we|i)\b",
             r"\b(?:looking|hoping|searching|asking) for (?:advice|input|a|an|someone|help|your|feedback|"
             r"tips|guidance|views|thoughts|perspective|partners?|volunteers?|speakers?|mentors?)\b",
+            r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also |just )?(?!doing\b|going\b|"
+            r"feeling\b|getting\b|having\b|looking forward\b|connecting\b|networking\b|expanding\b|growing\b|"
+            r"working\b|living\b|hardworking\b|willing\b|loving\b|outgoing\b|caring\b|interesting\b|writing\b)"
+            r"[a-z]+ing\b",
             r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also )?(?:setting up|building|"
             r"working on|researching|writing|planning|launching|organi[sz]ing|putting together|"
             r"developing|starting|preparing|designing|hiring|recruiting|looking|trying|rolling out|"
@@ -97,7 +119,7 @@ FILLER = frozenset(
     industry industries sector space world opportunity opportunities mutual mutually benefit
     benefits beneficial synergy synergies together exciting excited interesting interested
     profile profiles background experience experiences work works working stuff things thing career
-    careers journey path success successful value valuable contacts contact circle circles
+    careers journey path success meet meeting met successful value valuable contacts contact circle circles
     community communities reach touch keep stay chat talk hear learn know knowing more much really
     very just always also new latest recent noticed notice saw seen came across come found see
     hope hoping week weekend day today time soon future way lot lots well doing going nice
@@ -187,9 +209,11 @@ def find_reasons(
                     break
                 if _is_salad(text, part_start, part_end):
                     break
-                score = score_of(m.end(), part_end)
-                # A cue that itself names a recipient detail ("your article 'X'") counts too.
-                score = max(score, score_of(part_start, part_end) - 1)
+                # What follows the cue counts, and so does what the sentence already said about
+                # the recipient before it ("your Kickstarter raised £48k; ... would love you to
+                # share how"), but not a self-introduction that merely precedes the cue.
+                anchor = _YOU.search(text, part_start, m.end())
+                score = score_of(anchor.start() if anchor else m.start(), part_end)
                 if score >= threshold:
                     found.append(Reason(m.group().strip(), (m.start(), part_end)))
                     break
@@ -211,6 +235,8 @@ def _job_reason(text: str, start: int, end: int, jobs: list[tuple[int, int]]) ->
         return None
     return Reason(m.group(), (min(m.start(), named[0]), end))
 
+
+_YOU = re.compile(r"\b(?:you|your|yours|you're|you’re|you've|you’ve)\b")
 
 _LIST_SEPARATORS = re.compile(r"\s*[|•·]\s*")
 
@@ -259,6 +285,8 @@ QUESTION_WHY = re.compile(
             r"\bhow do you know (?:me|of me|my)\b",
             r"\bwhat brings you\b",
             r"\bwhere did you (?:find|hear|get)\b",
+            r"\bwho (?:are|r) (?:you|u)\b|\bwho is this\b",
+            r"\bpourquoi\b|\bpor ?qu[eé]\b|\bwarum\b|\bperch[eé]\b|\bwaarom\b|\bvarf[oö]r\b|\bhvorfor\b",
         ]
     )
 )

@@ -48,14 +48,18 @@ class Finding:
     def _repr_html_(self) -> str:
         colour = COLOURS[self.verdict]
         hint = (
-            f'<div class="cw-hint" style="margin-left:1.6em;color:#444">Fix: {html.escape(self.hint)}</div>'
+            '<div class="cw-hint" style="margin-left:1.6em;color:#444">'
+            f"Fix: {html.escape(self.hint)}</div>"
             if self.verdict == "fail" and self.hint
             else ""
         )
+        # Rule names and codes are ours, but a Finding is public: escape them like any text.
+        rule, code = html.escape(self.rule), html.escape(self.code)
         return (
-            f'<div class="cw-finding cw-{self.verdict.replace("/", "")}" data-rule="{self.rule}">'
-            f'<span style="color:{colour};font-weight:bold">{SYMBOLS[self.verdict]} {self.verdict}</span> '
-            f"<code>{self.code}</code> <b>{self.rule}</b>: {html.escape(self.message)}{hint}</div>"
+            f'<div class="cw-finding cw-{self.verdict.replace("/", "")}" data-rule="{rule}">'
+            f'<span style="color:{colour};font-weight:bold">'
+            f"{SYMBOLS[self.verdict]} {self.verdict}</span> "
+            f"<code>{code}</code> <b>{rule}</b>: {html.escape(self.message)}{hint}</div>"
         )
 
 
@@ -79,7 +83,9 @@ class Report:
         for finding in self.findings:
             if finding.rule == rule or finding.code == rule:
                 return finding
-        raise KeyError(f"no rule named {rule!r}; see connectwell.RULES for the names")
+        # Name what the report does hold: with check(..., rules=[...]) that is not every rule.
+        held = ", ".join(f.rule for f in self.findings) or "no rules"
+        raise KeyError(f"no rule named {rule!r} in this report; it holds {held}")
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
@@ -115,7 +121,8 @@ class Report:
         )
         return (
             f'<div class="cw-report"><div><b>{head}</b> {count}</div>'
-            f'<blockquote class="cw-note" style="white-space:pre-wrap">{self.highlighted_html()}</blockquote>'
+            '<blockquote class="cw-note" style="white-space:pre-wrap">'
+            f"{self.highlighted_html()}</blockquote>"
             + "".join(f._repr_html_() for f in self.findings)
             + "</div>"
         )
@@ -131,7 +138,8 @@ def highlight(text: str, findings: list[Finding]) -> str:
         if start >= end:
             continue
         out.append(html.escape(text[pos:start]))
-        out.append(f'<mark title="{rule}" data-rule="{rule}">{html.escape(text[start:end])}</mark>')
+        name = html.escape(rule)
+        out.append(f'<mark title="{name}" data-rule="{name}">{html.escape(text[start:end])}</mark>')
         pos = end
     out.append(html.escape(text[pos:]))
     return "".join(out)

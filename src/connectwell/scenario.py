@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -108,7 +108,8 @@ class Scenario:
             if obj is None:
                 continue
             fields = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(obj).items() if v}
-            if fields:
+            # An empty job is still a job (explains-fit reads "no job" differently), so keep it.
+            if fields or key == "job":
                 out[key] = fields
         if self.thread:
             out["thread"] = [
@@ -129,9 +130,24 @@ def headline_role(headline: str) -> str:
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "true/false"}.get(
-        type(value), type(value).__name__
-    )
+    # Named as the person who wrote the YAML or JSON would call it, not as Python does.
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing (null)",
+        datetime: "a timestamp",
+        date: "a date",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _key(key: Any) -> str:
+    # A field name goes into a one-line message: quote it when it holds a line break or the like.
+    return key if isinstance(key, str) and key.isprintable() and key.strip() == key else repr(key)
 
 
 def _str(value: Any, where: str) -> str:
@@ -150,25 +166,37 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _mapping(value: Any, where: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
+    """value as a mapping with only the allowed keys; where is "" for the scenario itself."""
     if not isinstance(value, Mapping):
-        raise ScenarioError(f"{where}: expected a mapping with {', '.join(allowed)}, got {_type_name(value)}")
+        raise ScenarioError(
+            f"{where or 'scenario'}: expected a mapping with {', '.join(allowed)}, "
+            f"got {_type_name(value)}"
+        )
     for key in value:
         if key not in allowed:
-            raise ScenarioError(
-                f"{where}.{key}: unknown field; expected one of {', '.join(allowed)}"
-                if where
-                else f"{key}: unknown field; expected one of {', '.join(allowed)}"
-            )
+            path = f"{where}.{_key(key)}" if where else _key(key)
+            raise ScenarioError(f"{path}: unknown field; expected one of {', '.join(allowed)}")
     return value
+
+
+def _optional(data: Mapping[str, Any], key: str, empty: Any) -> Any:
+    # Only a missing key or null means "not given": "" or [] where a mapping belongs is an error.
+    value = data.get(key)
+    return empty if value is None else value
 
 
 def _timestamp(value: Any, where: str) -> datetime:
     if isinstance(value, datetime):  # YAML turns unquoted timestamps into datetimes
         stamp = value
+    elif isinstance(value, date):  # ... and an unquoted 2026-03-02 into a date: read as midnight
+        stamp = datetime(value.year, value.month, value.day)
     else:
         text = _str(value, where)
+        # Hand-written data often ends in a lower-case "z"; Python reads only "Z".
+        iso = text.strip()
+        iso = iso[:-1] + "Z" if iso.endswith("z") else iso
         try:
-            stamp = datetime.fromisoformat(text.strip())
+            stamp = datetime.fromisoformat(iso)
         except ValueError:
             raise ScenarioError(
                 f"{where}: {text!r} is not a timestamp; write ISO 8601, e.g. 2026-03-02T09:00:00Z"
@@ -180,7 +208,14 @@ def _timestamp(value: Any, where: str) -> datetime:
 _SCENARIO_FIELDS = ("message", "purpose", "account", "sender", "recipient", "job", "thread")
 _PERSON_FIELDS = ("name", "headline")
 _PROFILE_FIELDS = (
-    "name", "headline", "company", "industry", "skills", "articles", "shared_connections", "events",
+    "name",
+    "headline",
+    "company",
+    "industry",
+    "skills",
+    "articles",
+    "shared_connections",
+    "events",
 )
 _JOB_FIELDS = ("title", "company", "industry", "skills")
 _MESSAGE_FIELDS = ("from", "at", "text")
@@ -204,26 +239,31 @@ def parse_scenario(data: Any) -> Scenario:
         return Scenario(message=data)
     data = _mapping(data, "", _SCENARIO_FIELDS)
     if "message" not in data:
-        raise ScenarioError("message: missing; every scenario needs the note text (it may be \"\")")
+        raise ScenarioError('message: missing; every scenario needs the note text (it may be "")')
     message = _str(data["message"], "message")
 
     purpose = data.get("purpose")
-    if purpose is not None and purpose not in PURPOSES:
-        raise ScenarioError(f"purpose: {purpose!r} is not a purpose; expected one of {', '.join(PURPOSES)}")
+    # isinstance first: a list or mapping here would otherwise escape as a TypeError (unhashable).
+    if purpose is not None and (not isinstance(purpose, str) or purpose not in PURPOSES):
+        raise ScenarioError(
+            f"purpose: {purpose!r} is not a purpose; expected one of {', '.join(PURPOSES)}"
+        )
 
     account = data.get("account") or "free"
-    if account not in ACCOUNTS:
-        raise ScenarioError(f"account: {account!r} is not an account type; expected free or premium")
+    if not isinstance(account, str) or account not in ACCOUNTS:
+        raise ScenarioError(
+            f"account: {account!r} is not an account type; expected free or premium"
+        )
 
-    sender = Person(**_fields(_mapping(data.get("sender") or {}, "sender", _PERSON_FIELDS), "sender", _PERSON_FIELDS))
-    recipient = Profile(
-        **_fields(_mapping(data.get("recipient") or {}, "recipient", _PROFILE_FIELDS), "recipient", _PROFILE_FIELDS)
-    )
+    sender_data = _mapping(_optional(data, "sender", {}), "sender", _PERSON_FIELDS)
+    sender = Person(**_fields(sender_data, "sender", _PERSON_FIELDS))
+    recipient_data = _mapping(_optional(data, "recipient", {}), "recipient", _PROFILE_FIELDS)
+    recipient = Profile(**_fields(recipient_data, "recipient", _PROFILE_FIELDS))
     job = None
     if data.get("job") is not None:
         job = Job(**_fields(_mapping(data["job"], "job", _JOB_FIELDS), "job", _JOB_FIELDS))
 
-    thread_data = data.get("thread") or []
+    thread_data = _optional(data, "thread", [])
     if not isinstance(thread_data, list):
         raise ScenarioError(f"thread: expected a list of messages, got {_type_name(thread_data)}")
     thread = []
@@ -236,7 +276,8 @@ def parse_scenario(data: Any) -> Scenario:
         author = item["from"]
         if author not in ("recipient", "sender"):
             raise ScenarioError(f"{where}.from: {author!r} is not recipient or sender")
-        thread.append(Message(author, _timestamp(item["at"], f"{where}.at"), _str(item["text"], f"{where}.text")))
+        at = _timestamp(item["at"], f"{where}.at")
+        thread.append(Message(author, at, _str(item["text"], f"{where}.text")))
     # The format says oldest first; sorting (stably) keeps a hand-edited thread honest anyway.
     thread.sort(key=lambda m: m.at)
 
@@ -252,14 +293,18 @@ def _read_text(path: Path) -> str:
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a folder; name a .json, .jsonl, .yaml or .csv file") from None
+        raise ScenarioError(
+            f"{path}: is a folder; name a .json, .jsonl, .yaml or .csv file"
+        ) from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(
-            f"{path}: not UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8"
+            f"{path}, line {line}: not UTF-8 text (bad byte at position {exc.start}); "
+            "save the file as UTF-8"
         ) from None
 
 
@@ -283,7 +328,9 @@ def parse_documents(text: str, source: str, suffix: str = "") -> list[Any]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ScenarioError(f"{source}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+            raise ScenarioError(
+                f"{source}, line {exc.lineno}: not valid JSON ({exc.msg})"
+            ) from None
     else:
         import yaml  # YAML is a superset of JSON, so it reads stdin and unknown suffixes too
 
@@ -292,12 +339,15 @@ def parse_documents(text: str, source: str, suffix: str = "") -> list[Any]:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f", line {mark.line + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or "malformed"
+            # Keep the message on one line whatever PyYAML put in it.
+            problem = " ".join(str(getattr(exc, "problem", None) or "malformed").split())
             # A JSON Lines stream is not YAML; try it before giving up.
             try:
                 return parse_documents(text, source, ".jsonl")
             except ScenarioError:
-                raise ScenarioError(f"{source}{where}: not valid YAML or JSON ({problem})") from None
+                raise ScenarioError(
+                    f"{source}{where}: not valid YAML or JSON ({problem})"
+                ) from None
         data = docs[0] if len(docs) == 1 else docs
     if isinstance(data, list):
         return data
@@ -307,14 +357,18 @@ def parse_documents(text: str, source: str, suffix: str = "") -> list[Any]:
 def load_scenario(path: str | Path) -> Scenario:
     """Load one scenario from a JSON or YAML file."""
     docs = load_documents(path)
+    if not docs:
+        raise ScenarioError(f"{path}: holds no scenario; the file is empty")
     if len(docs) != 1:
         raise ScenarioError(f"{path}: holds {len(docs)} scenarios; use load_scenarios for a list")
-    return parse_scenario(docs[0])
+    # The file's name goes in front, so a learner knows which file the field is in.
+    return _parse_at(docs[0], str(path))
 
 
 def load_scenarios(path: str | Path) -> list[Scenario]:
     """Load every scenario in a JSON, JSON Lines or YAML file."""
-    return [_parse_at(doc, f"{path}, scenario {i + 1}") for i, doc in enumerate(load_documents(path))]
+    docs = load_documents(path)
+    return [_parse_at(doc, f"{path}, scenario {i + 1}") for i, doc in enumerate(docs)]
 
 
 def _parse_at(doc: Any, where: str) -> Scenario:

@@ -96,7 +96,9 @@ def fold_plain(text: str) -> str:
 
 WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 LETTERS = re.compile(r"[^\W\d_]{2,}")
-_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'’”)\]]|$)[\"'’”)\]]*|\n\s*\n|\n(?=\s*[-•*])|\s[—–]\s(?=\S)|;")
+# Semicolons and dashes join clauses of one thought ("I'm hiring X; your Y is what it needs"),
+# so only full stops, question and exclamation marks and blank lines end a sentence.
+_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'’”)\]]|$)[\"'’”)\]]*|\n\s*\n|\n(?=\s*[-•*])")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

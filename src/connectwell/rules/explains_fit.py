@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from connectwell.context import Context
 from connectwell.mentions import distinctive_tokens, find_skill, shared_skills
+from connectwell.reasons import JOB_CUES
 from connectwell.rules.base import JOB, Outcome, Rule, to_priya
 from connectwell.text import fold_plain
 
@@ -15,7 +16,7 @@ def run(ctx: Context) -> Outcome:
     job, r = s.job, s.recipient
     first = r.first_name or "the candidate"
     if job is None:
-        return Outcome("n/a", "No job is given, so the fit cannot be checked.")
+        return _without_job(ctx, first)
     if job.title and not ctx.job_mentions:
         return Outcome(
             "fail",
@@ -51,6 +52,29 @@ def run(ctx: Context) -> Outcome:
     else:
         hint = f"None of {first}'s listed skills match this job: check the fit before you send."
     return Outcome("fail", message, hint=hint)
+
+
+def _without_job(ctx: Context, first: str) -> Outcome:
+    """No job record: the note itself must describe a role and cite what the recipient has."""
+    role = JOB_CUES.search(ctx.text)
+    if not role:
+        return Outcome(
+            "fail",
+            "The note never says which role you are offering.",
+            hint="Name the role: its title, or what the job is.",
+        )
+    cited = [m for m in ctx.details if m.kind in ("skill", "role")]
+    if cited:
+        return Outcome(
+            "pass",
+            f"Describes the role and cites {first}'s {cited[0].kind} ({cited[0].value}).",
+            span=ctx.orig(cited[0].span),
+        )
+    return Outcome(
+        "fail",
+        f"The note offers a role but never says which of {first}'s skills or experience fit it.",
+        hint=f"Cite a skill or role from {first}'s profile that the job needs.",
+    )
 
 
 RULE = Rule(

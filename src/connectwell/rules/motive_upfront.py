@@ -7,8 +7,8 @@ from connectwell.rules.base import Outcome, Rule, to_priya
 from connectwell.rules.has_reason import excerpt
 from connectwell.text import WORD
 
-# "Roughly the first 30 words": a little slack so one long opening sentence still counts.
-OPENING_WORDS = 35
+# "Roughly the first 30 words" of the opening sentence.
+OPENING_WORDS = 30
 
 
 def run(ctx: Context) -> Outcome:

@@ -37,6 +37,13 @@ def run(ctx: Context) -> Outcome:
             "skills it needs: a canned offer sent to the wrong person.",
             hint="Don't send it. Offer roles that match the person's field and skills.",
         )
+    if ctx.scam:
+        return Outcome(
+            "fail",
+            "A scam pitch is a form letter by nature: nothing in it is really meant for "
+            f"{first}.",
+            hint="Don't send it; if you received it, report it.",
+        )
     if not ctx.details and not ctx.reasons:
         return Outcome(
             "fail",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from connectwell.context import Context
-from connectwell.mentions import content_words
-from connectwell.reasons import FILLER, asks_why, find_reasons, is_evasive
+from connectwell.reasons import asks_why, find_reasons, is_evasive
 from connectwell.rules.base import Outcome, Rule, to_priya
 from connectwell.text import fold_plain
 
@@ -22,9 +21,7 @@ def states_reason(text: str) -> bool:
     if is_evasive(folded):
         return False
     # A reply is already the answer to "why", so a shorter reason will do than in a cold note.
-    if find_reasons(folded, 0, len(folded), [], threshold=1):
-        return True
-    return len([w for w in content_words(folded) if w not in FILLER]) >= 4
+    return bool(find_reasons(folded, 0, len(folded), [], threshold=1))
 
 
 def run(ctx: Context) -> Outcome:

@@ -1,0 +1,178 @@
+"""Spotting scams: money requests, windfalls, investment pitches and off-platform pressure.
+
+Scammers disguise the words filters look for: "pr0fit", "g-u-a-r-a-n-t-e-e-d", "B.T.C", a
+Cyrillic "а" inside "whatsapp". The note is folded (homoglyphs, accents, invisible characters)
+and then de-obfuscated (digits for letters, letters split by spaces or dots) before matching.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from connectwell.text import sentence_spans
+
+if TYPE_CHECKING:
+    from connectwell.context import Context
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l"})
+# A word mixing letters with look-alike digits or symbols: "pr0fits", "T3legram", "$ave".
+_MIXED = re.compile(r"(?<![\w@$])(?=[\w@$!|]*[a-z])(?=[\w@$!|]*[0-9@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*")
+# Letters split up to dodge filters: "g-u-a-r-a-n-t-e-e-d", "b.t.c", "w h a t s a p p".
+_SPLIT = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*·/]{1,2}){2,}[^\W_](?![^\W_])")
+
+FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
+    "money": (
+        "asks for money, payment or bank details",
+        re.compile(
+            r"\b(?:bank|account|routing|sort|iban|swift|card)[ \-]*(?:account[ \-]*)?(?:number|details|info(?:rmation)?|"
+            r"code|no|pin)\b|\biban\b|\bwire (?:transfer|the money|me|us|the funds)\b|\bwestern union\b|\bmoneygram\b"
+            r"|\b(?:send|transfer|wire|remit|deposit)\w* (?:me |us |him |her )?(?:the |a |some |your |small )?"
+            r"(?:money|funds|payment|cash|\$|€|£|usd|bitcoin|btc|crypto|usdt|eth|ether|tokens?)\b"
+            r"|\b(?:via|through|using|by) (?:zelle|venmo|cash ?app|western union|moneygram|gift ?cards?)\b"
+            r"|(?<!\bwe )(?<!\bi )(?<!we'll )(?<!i'll )(?<!will )(?<!happy to )(?<!glad to )(?<!we'd )(?<!i'd )"
+            r"\b(?:pay|send|wire|transfer)\w* (?:\S+ ){0,4}(?:fee|fees|deposit|charges?)\b"
+            r"(?! (?:is|are|were|was) (?:waived|covered|included|free))"
+            r"|\b(?:processing|clearance|release|activation|handling|unlock)\w* (?:fee|fees|charge)\b"
+            r"|\bgift ?cards?\b|\b(?:itunes|steam|google play|amazon|apple) (?:cards?|vouchers?)\b"
+            r"|\b(?:send|reply with|provide|share|forward|give) (?:me |us )?(?:with )?your (?:full name|bank|banking|"
+            r"account|home address|passport|id card|date of birth|card|personal details|details)"
+            r"|\bcvv\b|\bsocial security number\b|\bpin (?:code|number)\b|\bpaypal (?:me|details)\b"
+        ),
+    ),
+    "windfall": (
+        "promises a prize, lottery win or inheritance",
+        re.compile(
+            r"\binheritance\b|\bunclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|\bnext of kin\b"
+            r"|\blate (?:client|husband|wife|father|customer|uncle|investor|businessman)\b|\blotter(?:y|ies)\b|\bjackpot\b"
+            r"|\byou(?:'ve|’ve| have)? (?:won|been (?:selected|chosen) (?:to receive|for (?:a|the) (?:prize|grant|award|cash)))\b"
+            r"|\b(?:claim|release|receive|transfer) (?:your|the) (?:prize|reward|winnings|share|inheritance|compensation|funds)\b"
+            r"|\b(?:won|win|claim) (?:a |the |your )?(?:\w+ )?(?:cash )?prize\b|\bbeneficiary\b"
+            r"|\bbeen (?:selected|chosen|approved|shortlisted) (?:for|to receive) [^.!?\n]{0,30}\b(?:grant|prize|award|"
+            r"cash|reward|payout|compensation|loan|funds?)\b"
+            r"|\b(?:receive|transfer|claim|release|move|deposit|inherit\w*|unclaimed|share of)[^.!?\n]{0,60}"
+            r"(?:\$|€|£|usd|eur|gbp) ?\d[\d,.]* ?(?:m|mn|million|billion)\b"
+            r"|(?:\$|€|£|usd) ?\d[\d,.]* ?(?:m|mn|million|billion)\b[^.!?\n]{0,60}\b(?:receive|transfer|claim|release|"
+            r"inherit\w*|unclaimed|your share|partner)"
+        ),
+    ),
+    "investment": (
+        "pitches an investment with promised returns",
+        re.compile(
+            r"\bguarantee\w*\b[^.!?\n]{0,40}\b(?:returns?|profits?|income|gains?|earnings|payouts?|roi|\d+ ?%)"
+            r"|\b(?:returns?|profits?|income|gains?|earnings|payouts?|roi)\b[^.!?\n]{0,25}\bguarantee\w*"
+            r"|\b(?:risk[ \-]?free|no[ \-]risk|zero[ \-]risk)\b[^.!?\n]{0,30}\b(?:returns?|profits?|income|investment|trading|gains?)"
+            r"|\b\d+(?:\.\d+)? ?% (?:daily|weekly|monthly|a day|a week|a month|per (?:day|week|month)|every (?:day|week|month)"
+            r"|roi|returns?|profits?|interest)\b"
+            r"|\b\d+x (?:a|per|every|in a|each) (?:day|week|month)\b|\bdouble your (?:money|investment|income|capital)\b"
+            r"|\bpassive income\b"
+            r"|\b\d+x\b[^.!?\n]{0,25}\bguarantee\w*|\bguarantee\w*[^.!?\n]{0,25}\b\d+x\b"
+            r"|\b(?:pre-?sale|presale|whitelist|airdrop|token sale|ico)\b[^.!?\n]{0,80}\b(?:send|buy|invest\w*|\d+x|"
+            r"profits?|returns?|guarantee\w*)"
+            r"|\b(?:trading|invest\w*|forex|gold|crypto\w*)\b[^.!?\n]{0,60}\b(?:made me rich|rich|millionaire|"
+            r"financial freedom|quit my job)\b"
+            r"|\b(?:bitcoin|btc|crypto\w*|forex|fx|usdt|ethereum|binary options?|(?:trading )?signals? (?:group|channel)|"
+            r"altcoins?|memecoins?|mining pool)\b[^.!?\n]{0,80}\b(?:invest\w*|profits?|returns?|roi|earn\w*|gains?|"
+            r"make \$|\d+x|income|double)\b"
+            r"|\b(?:invest\w*|profits?|returns?|earn\w*|gains?|income)\b[^.!?\n]{0,80}\b(?:bitcoin|btc|crypto\w*|forex|usdt|"
+            r"binary options?|signals? group)\b"
+        ),
+    ),
+    "off-platform": (
+        "pushes you off the platform under pressure or with a suspicious link",
+        re.compile(
+            r"(?:\b(?:whatsapp|telegram|wechat|kik|viber|signal app|snapchat|private email|personal email|gmail|"
+            r"hotmail|dm me|text me|inbox me|t\.me|wa\.me)\b)"
+            r"(?=[\s\S]*\b(?:today|now|asap|urgent\w*|immediately|hurry|fast|quickly|limited|only \d+|last chance|"
+            r"expires?|deadline|too late|don'?t miss|seats? left|spots? left|slots? left|act now|right away|"
+            r"within \d+ (?:hours?|minutes?|mins?))\b)"
+            r"|\b(?:today|now|asap|urgent\w*|immediately|hurry|limited|only \d+ (?:seats?|spots?|slots?)|last chance|act now)"
+            r"\b[\s\S]{0,120}\b(?:whatsapp|telegram|wechat|kik|viber|signal app|private email|personal email|t\.me|wa\.me)\b"
+            r"|\b(?:whatsapp|telegram|wechat|kik|viber|signal app)\b[^.!?\n]{0,80}\b(?:trading|invest\w*|crypto\w*|"
+            r"forex|profits?|earn\w*|returns?|gold|bitcoin|income)\b"
+            r"|\b(?:trading|invest\w*|crypto\w*|forex|profits?|earn\w*|gold|bitcoin|income)\b[^.!?\n]{0,80}"
+            r"\b(?:whatsapp|telegram|wechat|kik|viber|signal app)\b"
+            r"|\b(?:bit\.ly|tinyurl\.com|goo\.gl|is\.gd|cutt\.ly|rb\.gy|ow\.ly|shorturl\.at|tiny\.cc|t\.me|wa\.me)/"
+            r"|https?://\S+\.(?:xyz|top|click|win|loan|bid|icu|cam|rest)\b"
+        ),
+    ),
+}
+
+
+# Words (or characters) without which a family's pattern cannot match: a cheap first look, so
+# the large patterns only run on the few notes that could be scams.
+TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
+    "money": (
+        frozenset(
+            "bank account routing sort iban swift card wire western moneygram send sending sent transfer "
+            "transfers pay paying payment cover need require processing clearance release activation "
+            "handling unlock gift giftcard giftcards itunes steam google amazon apple cvv social pin "
+            "paypal reply provide share forward give remit deposit fee fees via through by with on using zelle venmo".split()
+        ),
+        "$€£",
+    ),
+    "windfall": (
+        frozenset(
+            "inheritance unclaimed kin late lottery lotteries jackpot won win claim receive release "
+            "transfer beneficiary selected chosen approved shortlisted move deposit inherit inherited "
+            "share prize usd eur gbp million billion".split()
+        ),
+        "$€£",
+    ),
+    "investment": (
+        frozenset(
+            "guarantee guaranteed guarantees guaranteeing risk free no zero double passive bitcoin btc "
+            "crypto cryptocurrency cryptocurrencies forex fx usdt ethereum binary signals signal altcoin "
+            "altcoins memecoin memecoins mining returns return profit profits roi x daily weekly monthly per "
+            "income earn earning earnings gains payouts invest investment investing investor trading presale pre sale "
+            "whitelist airdrop token ico gold rich millionaire".split()
+        ),
+        "%",
+    ),
+    "off-platform": (
+        frozenset(
+            "whatsapp telegram wechat kik viber signal snapchat private personal gmail hotmail dm text "
+            "inbox bit tinyurl goo cutt rb ow shorturl tiny http https me trading invest crypto forex profit "
+            "profits earn gold bitcoin income".split()
+        ),
+        "",
+    ),
+}
+
+
+def deobfuscate(text: str) -> str:
+    text = _SPLIT.sub(lambda m: re.sub(r"[ .\-_*·/]", "", m.group()), text)
+    return _MIXED.sub(lambda m: m.group().translate(_LEET), text)
+
+
+def _match(text: str) -> tuple[str, re.Match[str]] | None:
+    words = set(_WORDS.findall(text))
+    for family, (_, pattern) in FAMILIES.items():
+        trigger_words, trigger_chars = TRIGGERS[family]
+        if words.isdisjoint(trigger_words) and not any(c in text for c in trigger_chars):
+            continue
+        m = pattern.search(text)
+        if m:
+            return family, m
+    return None
+
+
+_WORDS = re.compile(r"[a-z]+")
+
+
+def find_scam(ctx: Context) -> tuple[str, re.Match[str], tuple[int, int] | None] | None:
+    """The first scam pattern in the note, de-obfuscated if need be, and where it stands."""
+    text = ctx.text
+    found = _match(text)
+    span = None
+    if found:
+        span = ctx.orig(found[1].span())
+    elif (plain := deobfuscate(text)) != text:
+        found = _match(plain)
+        if found:
+            # Where it hid: the first sentence that reads as a scam once de-obfuscated.
+            for s, e in sentence_spans(text):
+                if _match(deobfuscate(text[s:e])):
+                    span = ctx.orig((s, e))
+                    break
+    return (*found, span) if found else None
