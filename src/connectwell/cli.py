@@ -33,6 +33,7 @@ EXIT_PASS, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1,
 
 SUFFIXES = (".json", ".jsonl", ".yaml", ".yml", ".csv")
 EXCERPT = 36  # characters of a note shown in a CSV table row
+MAX_ERRORS = 5  # per input: a file with the same slip on every line needs one screen, not 200
 
 # CSV column -> where it goes in a scenario. Several spellings are accepted for the recipient's
 # name because outbox exports differ; everything else is strict so that a typo is reported.
@@ -89,6 +90,12 @@ class Batch:
     items: list[Item] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     table: bool = False  # a CSV outbox prints as one table
+
+
+def iter_items(batches: Iterable[Batch]) -> Iterable[Item]:
+    """Every note read, in order (for tools such as the benchmark that reuse the readers)."""
+    for batch in batches:
+        yield from batch.items
 
 
 def expand(paths: Sequence[str]) -> list[str]:
@@ -357,7 +364,7 @@ def table_text(source: str, rows: list[tuple[Item, Report]]) -> str:
     ]
     for item, report in rows:
         row = item.source.rsplit("row ", 1)[-1]
-        note = clip(safe(show(item.scenario.message)), EXCERPT)
+        note = clip(safe(show(item.scenario.message, EXCERPT)), EXCERPT)
         marks = " ".join(pad(f"  {SYMBOLS[report[r.name].verdict]}", len(r.code)) for r in rules)
         fails = ", ".join(f.rule for f in report.failed) or "-"
         lines.append(f"{row:>5}  {pad(note, EXCERPT + 2)}{marks}  {fails}")
@@ -410,8 +417,19 @@ def add_check(subparsers: Any) -> None:
     p.set_defaults(func=cmd_check)
 
 
-_QUICK_ONLY = ("to", "headline", "company", "industry", "skills", "sender", "purpose")
-_QUICK_ONLY += ("job_title", "job_company", "job_skills")
+# Options that only make sense with --message (argparse dests).
+_QUICK_ONLY = (
+    "to",
+    "headline",
+    "company",
+    "industry",
+    "skills",
+    "sender",
+    "purpose",
+    "job_title",
+    "job_company",
+    "job_skills",
+)
 
 
 def _purposes() -> tuple[str, ...]:
@@ -451,8 +469,11 @@ def run_checks(batches: list[Batch], fmt: str, reply_window: float = 24.0) -> in
     results: list[dict[str, Any]] = []
     checked = failed = 0
     for batch in batches:
-        for line in batch.errors:
+        for line in batch.errors[:MAX_ERRORS]:
             _print(f"error: {safe(line)}", err=True)
+        if len(batch.errors) > MAX_ERRORS:
+            more = len(batch.errors) - MAX_ERRORS
+            _print(f"error: {safe(batch.source)}: {more} more problem(s) like these", err=True)
         rows = [(item, check(item.scenario, reply_window=reply_window)) for item in batch.items]
         checked += len(rows)
         failed += sum(not report.passed for _, report in rows)
@@ -673,12 +694,6 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):
         pass
-
-
-def iter_items(batches: Iterable[Batch]) -> Iterable[Item]:
-    """Every note read, in order (for tools such as the benchmark that reuse the readers)."""
-    for batch in batches:
-        yield from batch.items
 
 
 if __name__ == "__main__":

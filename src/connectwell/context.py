@@ -41,6 +41,9 @@ PLACEHOLDER = re.compile(
     r"|%[A-Za-z_]{3,}%|\$\{?[A-Z_]{3,}\}?|\bXXX+\b"
 )
 _LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]+\.? ?){1,3}?)\s*(?:[,:!—–]|\s-\s)\s*")
+_ARTIFACT_NEAR = re.compile(
+    r"\b(?:article|post|piece|blog|paper|essay|column|op-ed|write-?up|newsletter|talk|thread|story|report)s?\b"
+)
 TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "herr", "frau")
 
 
@@ -219,6 +222,10 @@ class Context:
                 break
         if len(hits) >= min(need, len(tokens)):
             return min(hits)
+        # "your backhaul article": one word of the title, right beside the word for the piece.
+        for s, e in hits:
+            if _ARTIFACT_NEAR.search(self.text, max(0, s - 30), min(len(self.text), e + 30)):
+                return (s, e)
         return None
 
     @cached_property

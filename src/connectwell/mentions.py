@@ -39,6 +39,16 @@ LEGAL_SUFFIXES = frozenset(
     "fc ltd inc llc plc gmbh ag sa co corp corporation group holdings limited company "
     "the llp lp bv nv oy ab as srl spa pty".split()
 )
+# What kind of organisation it is: people drop these ("your ICU work at St Hilda's").
+ORG_WORDS = frozenset(
+    "hospital hospitals clinic clinics pharmacy pharmacies school schools academy university college "
+    "council studio studios lab labs laboratory foundation trust bank hotel hotels partners associates "
+    "agency consulting consultants solutions systems technologies technology health healthcare farm farms "
+    "press media news gazette herald times airlines airways airport energy power renewables games "
+    "software labs ventures capital insurance logistics transport freight foods bakery restaurant cafe "
+    "architects design engineering construction homes stores markets retail club rovers united city "
+    "nhs institute centre center museum library gallery theatre records publishing".split()
+)
 STOPWORDS = frozenset(
     """
     a an the and or but if of to in on at by for with from as is are was were be been being am
@@ -128,21 +138,30 @@ def find_skill(text: str, skill: str, masked: list[tuple[int, int]] = ()) -> tup
 
 @lru_cache(maxsize=4096)
 def _skill_words(skill: str) -> tuple[str, ...]:
+    """Words that alone name the skill. In "data journalism" the head noun is the broad field,
+    so only the words that qualify it ("anticoagulation" management, "robotic" milking) count."""
     tokens = [t for t in re.split(r"[\W_]+", fold_plain(skill)) if t]
-    return distinctive_tokens(skill) if len(tokens) > 1 else tuple(t for t in tokens if len(t) >= 2)
+    if len(tokens) == 1:
+        return tuple(t for t in tokens if len(t) >= 2)
+    modifiers = " ".join(tokens[:-1])
+    return distinctive_tokens(modifiers)
 
 
 @lru_cache(maxsize=4096)
 def company_variants(company: str) -> tuple[str, ...]:
-    """"Northgate Rovers FC" -> ["Northgate Rovers FC", "Northgate Rovers", "Northgate"]."""
+    """"Brightwell City Hospital" -> ("Brightwell City Hospital", "Brightwell City", "Brightwell")."""
     words = company.split()
     variants = [company]
     core = list(words)
     while core and core[-1].lower().strip(".,") in LEGAL_SUFFIXES:
         core.pop()
+    if core and core != words:
+        variants.append(" ".join(core))
+    while len(core) > 1 and core[-1].lower().strip(".,") in ORG_WORDS:
+        core.pop()
     while core and core[0].lower() == "the":
         core.pop(0)
-    if core and core != words:
+    if core and " ".join(core) not in variants:
         variants.append(" ".join(core))
     if len(core) > 1:
         first = fold_plain(core[0])

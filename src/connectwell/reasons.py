@@ -70,7 +70,8 @@ CUES = re.compile(
             r"\b(?:i'?d|i would|we'?d|we would|i’d|we’d) (?:really |so |very much |genuinely )?"
             r"(?:value|appreciate|welcome|love your|like your|love you|love to have|love for you)\b",
             r"\b(?:would|could|can|will|are|might) you (?:be )?(?:open|interested|willing|up for|able|"
-            r"available|keen|happy|consider|share|tell|talk|speak|join|help|mind)\b",
+            r"available|keen|happy|consider|share|tell|talk|speak|join|help|mind|compare|swap|send|review|"
+            r"look|meet|chat|introduce|recommend|advise|mentor|walk|show|explain|point)\b",
             r"\b(?:can|could|shall|may) (?:we|i)\b",
             r"\b(?:looking|hoping|searching|asking) for (?:advice|input|a|an|someone|help|your|feedback|"
             r"tips|guidance|views|thoughts|perspective|partners?|volunteers?|speakers?|mentors?)\b",

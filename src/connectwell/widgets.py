@@ -19,7 +19,7 @@ import html
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import ipywidgets as w
@@ -27,9 +27,11 @@ import ipywidgets as w
 from connectwell import data
 from connectwell.data import CourseError, QuizItem
 from connectwell.engine import check
+from connectwell.reasons import asks_why
 from connectwell.report import COLOURS, SYMBOLS, Finding, Report
 from connectwell.rules import RULES
 from connectwell.scenario import ACCOUNTS, Scenario, ScenarioError, parse_scenario
+from connectwell.text import fold_plain
 
 __all__ = [
     "Comparison",
@@ -207,6 +209,7 @@ class LiveChecker(_Shown):
         self.heading = w.HTML()
         self.textarea = w.Textarea(
             value=message,
+            description="Your note",
             continuous_update=True,
             placeholder=f"Write your note to {first}…" if first else "Write your note…",
             layout=w.Layout(width="100%", height="6em"),
@@ -601,13 +604,16 @@ DEFAULT_QUESTION = "Thanks for the note! Why would you like to connect?"
 DEFAULT_ASKED_AT = "2026-03-02T09:00:00Z"
 
 
-def _stamp(value: Any):
-    from connectwell.scenario import _timestamp
+def _stamp(value: Any) -> datetime:
+    """A thread timestamp read exactly as the scenario parser reads it (zone-less is UTC)."""
+    message = {"from": "recipient", "at": value, "text": ""}
+    try:
+        return parse_scenario({"message": "", "thread": [message]}).thread[0].at
+    except ScenarioError as exc:
+        raise WidgetError(str(exc).replace("thread[0]", "thread")) from None
 
-    return _timestamp(value, "thread.at")
 
-
-def _iso(stamp) -> str:
+def _iso(stamp: datetime) -> str:
     return stamp.isoformat().replace("+00:00", "Z")
 
 
@@ -615,8 +621,9 @@ class ReplyTimer(_Shown):
     """The thread after a note, with a slider for how long the sender takes to answer 'why?'.
 
     scenario: a scenario mapping, a lesson example id ("reply-same-day") or a profile id. If
-    its thread has no question from the recipient, one is added; if nobody answered, the
-    reply is `reply` (by default the note itself, which should carry the reason).
+    the recipient never asks why, the question is added; if nobody answered it, the reply is
+    `reply` (by default the note itself, which should carry the reason). The slider moves the
+    first reply after the question.
     """
 
     def __init__(
@@ -628,13 +635,20 @@ class ReplyTimer(_Shown):
         max_hours: float = 72,
     ) -> None:
         base = _scenario_mapping(scenario, "scenario")
-        thread = [dict(m) for m in base.get("thread") or []]
-        asked = next((i for i, m in enumerate(thread) if m["from"] == "recipient"), None)
+        thread = sorted((dict(m) for m in base.get("thread") or []), key=lambda m: _stamp(m["at"]))
+        # The question the prompt-reply rule times: the recipient's first "why connect?".
+        asked = next(
+            (
+                i
+                for i, m in enumerate(thread)
+                if m["from"] == "recipient" and asks_why(fold_plain(m["text"]))
+            ),
+            None,
+        )
         if asked is None:
-            thread.insert(
-                0, {"from": "recipient", "at": DEFAULT_ASKED_AT, "text": DEFAULT_QUESTION}
-            )
-            asked = 0
+            at = _iso(_stamp(thread[-1]["at"]) + timedelta(hours=1)) if thread else DEFAULT_ASKED_AT
+            thread.append({"from": "recipient", "at": at, "text": DEFAULT_QUESTION})
+            asked = len(thread) - 1
         self._asked_at = _stamp(thread[asked]["at"])
         answer = next(
             (
