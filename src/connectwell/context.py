@@ -44,7 +44,20 @@ _LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]+\.? ?){1,3}?)\s*(?:[,:!—–]|\s-\
 _ARTIFACT_NEAR = re.compile(
     r"\b(?:article|post|piece|blog|paper|essay|column|op-ed|write-?up|newsletter|talk|thread|story|report)s?\b"
 )
-TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "herr", "frau")
+TITLES = (
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "madam",
+    "herr",
+    "frau",
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +93,9 @@ class Context:
         r = self.scenario.recipient
         if not r.name:
             return False
-        names = {fold_plain(p).strip(".,") for p in r.name.split()} | nicknames(fold_plain(r.first_name))
+        names = {fold_plain(p).strip(".,") for p in r.name.split()} | nicknames(
+            fold_plain(r.first_name)
+        )
         return any(w in names for w in words.replace(".", " ").split())
 
     @cached_property
@@ -180,7 +195,9 @@ class Context:
             names = [m.span for m in self.name_mentions]
             for variant in company_variants(r.company):
                 span = find_phrase(text, variant, masked + names)
-                if span and (variant == r.company or " " in variant or self.is_capitalised(span[0])):
+                if span and (
+                    variant == r.company or " " in variant or self.is_capitalised(span[0])
+                ):
                     add("company", r.company, span)
                     break
         role = headline_role(r.headline) if r.headline else ""
@@ -269,7 +286,7 @@ class Context:
 
 
 def _short_form(word: str, name: str) -> bool:
-    """"Jo" for Josephine, "Benji" for Benjamin, "Tobi" for Oluwatobi."""
+    """ "Jo" for Josephine, "Benji" for Benjamin, "Tobi" for Oluwatobi."""
     if name.startswith(word):
         return len(word) >= 2
     if len(word) >= 4 and name.endswith(word):

@@ -95,7 +95,9 @@ def _phrase_tokens(phrase: str) -> tuple[str, ...]:
 def distinctive_tokens(phrase: str, min_len: int = 5) -> tuple[str, ...]:
     tokens = [t for t in re.split(r"[\W_]+", fold_plain(phrase)) if t]
     return tuple(
-        t for t in tokens if len(t) >= min_len and t not in GENERIC and t not in STOPWORDS and not t.isdigit()
+        t
+        for t in tokens
+        if len(t) >= min_len and t not in GENERIC and t not in STOPWORDS and not t.isdigit()
     )
 
 
@@ -109,7 +111,9 @@ def stem_pattern(token: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_]){re.escape(_stem(token))}[^\W_]*")
 
 
-def find_phrase(text: str, phrase: str, masked: list[tuple[int, int]] = ()) -> tuple[int, int] | None:
+def find_phrase(
+    text: str, phrase: str, masked: list[tuple[int, int]] = ()
+) -> tuple[int, int] | None:
     pattern = phrase_pattern(phrase)
     # A plain substring test first: far cheaper than the pattern on notes that lack the word.
     if pattern is None or _phrase_tokens(phrase)[0] not in text:
@@ -149,7 +153,7 @@ def _skill_words(skill: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def company_variants(company: str) -> tuple[str, ...]:
-    """"Brightwell City Hospital" -> ("Brightwell City Hospital", "Brightwell City", "Brightwell")."""
+    """ "Brightwell City Hospital" -> ("Brightwell City Hospital", "Brightwell City", "Brightwell")."""
     words = company.split()
     variants = [company]
     core = list(words)

@@ -149,7 +149,9 @@ _EVASIVE = re.compile(
     r"bigger the network|just because|no reason)\b"
 )
 
-_FUNCTION = frozenset("the a an to in on at for of with and is are was our your my we i you it this that".split())
+_FUNCTION = frozenset(
+    "the a an to in on at for of with and is are was our your my we i you it this that".split()
+)
 
 
 @dataclass(frozen=True)

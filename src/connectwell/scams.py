@@ -15,9 +15,25 @@ from connectwell.text import sentence_spans
 if TYPE_CHECKING:
     from connectwell.context import Context
 
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i", "|": "l"})
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "8": "b",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "l",
+    }
+)
 # A word mixing letters with look-alike digits or symbols: "pr0fits", "T3legram", "$ave".
-_MIXED = re.compile(r"(?<![\w@$])(?=[\w@$!|]*[a-z])(?=[\w@$!|]*[0-9@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*")
+_MIXED = re.compile(
+    r"(?<![\w@$])(?=[\w@$!|]*[a-z])(?=[\w@$!|]*[0-9@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*"
+)
 # Letters split up to dodge filters: "g-u-a-r-a-n-t-e-e-d", "b.t.c", "w h a t s a p p".
 _SPLIT = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*·/]{1,2}){2,}[^\W_](?![^\W_])")
 
@@ -89,7 +105,9 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|\b(?:today|now|asap|urgent\w*|immediately|hurry|limited|only \d+ (?:seats?|spots?|slots?)|last chance|act now)"
             r"\b[\s\S]{0,120}\b(?:whatsapp|telegram|wechat|kik|viber|signal app|private email|personal email|t\.me|wa\.me)\b"
             r"|\b(?:whatsapp|telegram|wechat|kik|viber|signal app)\b[^.!?\n]{0,80}\b(?:trading|invest\w*|crypto\w*|"
-            r"forex|profits?|earn\w*|returns?|gold|bitcoin|income)\b"
+            r"forex|profits?|earn\w*|returns?|gold|bitcoin|income|claim\w*|prizes?|starter kit|payment|paid)\b"
+            r"|\b(?:selected|chosen|shortlisted|hired|approved)\b[^\n]{0,120}\b(?:whatsapp|telegram|wechat|kik|viber|"
+            r"signal app)\b"
             r"|\b(?:trading|invest\w*|crypto\w*|forex|profits?|earn\w*|gold|bitcoin|income)\b[^.!?\n]{0,80}"
             r"\b(?:whatsapp|telegram|wechat|kik|viber|signal app)\b"
             r"|\b(?:bit\.ly|tinyurl\.com|goo\.gl|is\.gd|cutt\.ly|rb\.gy|ow\.ly|shorturl\.at|tiny\.cc|t\.me|wa\.me)/"
@@ -107,7 +125,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
             "bank account routing sort iban swift card wire western moneygram send sending sent transfer "
             "transfers pay paying payment cover need require processing clearance release activation "
             "handling unlock gift giftcard giftcards itunes steam google amazon apple cvv social pin "
-            "paypal reply provide share forward give remit deposit fee fees via through by with on using zelle venmo".split()
+            "paypal reply provide share forward give remit deposit fee fees zelle venmo cashapp cash".split()
         ),
         "$€£",
     ),

@@ -28,6 +28,10 @@ ACCOUNTS = {"free": 200, "premium": 300}
 class ScenarioError(ValueError):
     """Bad input: the message names the field and what was expected."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this instead of printing a traceback: a learner sees one line.
+        return [f"ScenarioError: {self}"]
+
 
 @dataclass(frozen=True)
 class Person:

@@ -60,7 +60,9 @@ def fold_char(ch: str) -> str:
             if c.isalpha() and (lookalike := _latin_lookalike(c)):
                 c = lookalike
             else:
-                base = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+                base = "".join(
+                    x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x)
+                )
                 c = base or c
         out.append(c)
     return "".join(out).lower()

@@ -40,7 +40,14 @@ class Rule:
     def finding(self, ctx: Context) -> Finding:
         out = self.run(ctx)
         hint = self.fix if out.hint is None else out.hint
-        return Finding(self.name, self.code, out.verdict, out.message, hint if out.verdict == "fail" else "", out.span)
+        return Finding(
+            self.name,
+            self.code,
+            out.verdict,
+            out.message,
+            hint if out.verdict == "fail" else "",
+            out.span,
+        )
 
     def __call__(self, scenario: Any) -> Finding:
         """Run this one rule on a scenario (a dict, a Scenario or a bare note)."""

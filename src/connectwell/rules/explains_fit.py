@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from connectwell.context import Context
 from connectwell.mentions import distinctive_tokens, find_skill, shared_skills
 from connectwell.reasons import JOB_CUES
@@ -29,8 +31,11 @@ def run(ctx: Context) -> Outcome:
         # Their current role counts as experience when it is the same kind of work as the job.
         job_words = {t[:5] for t in distinctive_tokens(job.title, 4)}
         cited = [
-            m for m in ctx.details
-            if m.kind == "role" and job_words & {t[:5] for t in distinctive_tokens(m.value, 4)}
+            m
+            for m in ctx.details
+            if m.kind == "role"
+            and _theirs(ctx, m.span)
+            and job_words & {t[:5] for t in distinctive_tokens(m.value, 4)}
         ]
     if cited:
         return Outcome(
@@ -40,18 +45,29 @@ def run(ctx: Context) -> Outcome:
         )
     theirs = {fold_plain(x) for x in r.skills}
     not_theirs = [
-        skill for skill in job.skills
+        skill
+        for skill in job.skills
         if fold_plain(skill) not in theirs and find_skill(ctx.text, skill, ctx.masked)
     ]
     if not_theirs:
         message = f"The note cites {not_theirs[0]}, which is not on {first}'s profile."
     else:
-        message = f"The note says {first} would fit but never says which of their skills match the job."
+        message = (
+            f"The note says {first} would fit but never says which of their skills match the job."
+        )
     if relevant:
         hint = f"Cite what {first} has that the job needs: " + ", ".join(sorted(relevant)[:3]) + "."
     else:
         hint = f"None of {first}'s listed skills match this job: check the fit before you send."
     return Outcome("fail", message, hint=hint)
+
+
+_YOURS = re.compile(r"\b(?:your|you're|you’re|you are|you've|you’ve|as an?)\b")
+
+
+def _theirs(ctx: Context, span: tuple[int, int]) -> bool:
+    """A role named as the recipient's own ("your years as a pharmacist"), not the one on offer."""
+    return bool(_YOURS.search(ctx.text, max(0, span[0] - 25), span[0]))
 
 
 def _without_job(ctx: Context, first: str) -> Outcome:
@@ -63,7 +79,13 @@ def _without_job(ctx: Context, first: str) -> Outcome:
             "The note never says which role you are offering.",
             hint="Name the role: its title, or what the job is.",
         )
-    cited = [m for m in ctx.details if m.kind in ("skill", "role")]
+    # Their role only counts where it is theirs ("your work as a …"), not the role on offer.
+    cited = [
+        m
+        for m in ctx.details
+        if m.kind == "skill"
+        or (m.kind == "role" and _YOURS.search(ctx.text, max(0, m.span[0] - 25), m.span[0]))
+    ]
     if cited:
         return Outcome(
             "pass",
@@ -91,9 +113,19 @@ RULE = Rule(
     bad="Hi Priya, I'm hiring a Senior Data Engineer and you'd be a great fit!",
     good="Hi Priya, I'm hiring a Senior Data Engineer at Acme; your Kafka and Python work at Globex is what it needs.",
     must_fail=(
-        to_priya("Hi Priya, I'm hiring a Senior Data Engineer and you'd be a great fit!", purpose="job_offer", job=JOB),
-        to_priya("Hi Priya, I'm hiring a Senior Data Engineer; your Spark expertise is ideal.", purpose="job_offer", job=JOB),
-        to_priya("Hi Priya, your Kafka work at Globex is impressive!", purpose="job_offer", job=JOB),
+        to_priya(
+            "Hi Priya, I'm hiring a Senior Data Engineer and you'd be a great fit!",
+            purpose="job_offer",
+            job=JOB,
+        ),
+        to_priya(
+            "Hi Priya, I'm hiring a Senior Data Engineer; your Spark expertise is ideal.",
+            purpose="job_offer",
+            job=JOB,
+        ),
+        to_priya(
+            "Hi Priya, your Kafka work at Globex is impressive!", purpose="job_offer", job=JOB
+        ),
     ),
     must_pass=(
         to_priya(

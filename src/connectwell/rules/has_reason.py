@@ -26,7 +26,9 @@ def run(ctx: Context) -> Outcome:
     reasons = ctx.reasons
     if reasons:
         r = reasons[0]
-        return Outcome("pass", f"Gives a concrete reason: “{excerpt(ctx, r.span)}”", span=ctx.orig(r.span))
+        return Outcome(
+            "pass", f"Gives a concrete reason: “{excerpt(ctx, r.span)}”", span=ctx.orig(r.span)
+        )
     if is_evasive(ctx.text):
         message = "The note says outright that there is no particular reason to connect."
     elif m := _EMPTY.search(ctx.text):
@@ -61,8 +63,12 @@ RULE = Rule(
         to_priya("Hi Priya, I'd love to learn more about your work and grow my network."),
     ),
     must_pass=(
-        to_priya("Hi Priya, I'd like to connect because your Kafka lag article matches a bug we have."),
+        to_priya(
+            "Hi Priya, I'd like to connect because your Kafka lag article matches a bug we have."
+        ),
         to_priya("Hi Priya, Alex Chen suggested I ask you about migrating our Airflow DAGs."),
-        to_priya("Hi Priya, great meeting you at PyData London; I'd love to compare Kafka consumer setups."),
+        to_priya(
+            "Hi Priya, great meeting you at PyData London; I'd love to compare Kafka consumer setups."
+        ),
     ),
 )

@@ -23,7 +23,9 @@ def run(ctx: Context) -> Outcome:
     reason = reasons[0]
     words_before = len(WORD.findall(ctx.text, ctx.body[0], reason.span[0]))
     if reason.span[0] < first_end and words_before <= OPENING_WORDS:
-        return Outcome("pass", "The reason comes first, in the opening sentence.", span=ctx.orig(reason.span))
+        return Outcome(
+            "pass", "The reason comes first, in the opening sentence.", span=ctx.orig(reason.span)
+        )
     return Outcome(
         "fail",
         f"The reason only arrives after {words_before} words; the note opens with “{excerpt(ctx, (first_start, first_end), 50)}”.",
@@ -54,7 +56,9 @@ RULE = Rule(
         to_priya("Hi Priya, hope you're well! Let's connect."),
     ),
     must_pass=(
-        to_priya("Hi Priya, I'd like to connect because your Kafka lag article fixed our pipeline."),
+        to_priya(
+            "Hi Priya, I'd like to connect because your Kafka lag article fixed our pipeline."
+        ),
         to_priya("Priya, Alex Chen suggested I ask you about our Airflow migration. Thanks!"),
     ),
 )

@@ -18,7 +18,9 @@ def run(ctx: Context) -> Outcome:
             "if you received this, ignore and report it.",
             span=span,
         )
-    return Outcome("pass", "Nothing in the note asks for money or pushes the recipient off the platform.")
+    return Outcome(
+        "pass", "Nothing in the note asks for money or pushes the recipient off the platform."
+    )
 
 
 RULE = Rule(
@@ -38,9 +40,15 @@ RULE = Rule(
     bad="Hi Priya, I make 4x a month in a private BTC signals group, pr0fits guaranteed. DM me on Telegram today!",
     good="Hi Priya, I'm hiring a Senior Data Engineer at Acme: €80–95k, and your Kafka work at Globex fits it.",
     must_fail=(
-        to_priya("Send your full name and bank account number so I can release your share of the inheritance."),
-        to_priya("Hi Priya, pr0fits g-u-a-r-a-n-t-e-e-d in our B.T.C signals group, DM me on T3legram today!"),
-        to_priya("Congratulations, you have won a cash prize! Pay the small processing fee to claim it."),
+        to_priya(
+            "Send your full name and bank account number so I can release your share of the inheritance."
+        ),
+        to_priya(
+            "Hi Priya, pr0fits g-u-a-r-a-n-t-e-e-d in our B.T.C signals group, DM me on T3legram today!"
+        ),
+        to_priya(
+            "Congratulations, you have won a cash prize! Pay the small processing fee to claim it."
+        ),
         to_priya("Quick favour: buy two Apple gift cards for me and send the codes."),
         to_priya("Hi Priya, only 3 spots left, message me on WhаtsApp now: bit.ly/x9"),
     ),
@@ -49,8 +57,12 @@ RULE = Rule(
             "Hi Priya, I'm hiring a Senior Data Engineer at Acme: €80–95k plus equity, and your Kafka work fits.",
             purpose="job_offer",
         ),
-        to_priya("Hi Priya, I run the payments team at a crypto exchange and loved your Kafka lag article."),
-        to_priya("Hi Priya, we're raising money for the Leeds food bank with a charity 10k run in May."),
+        to_priya(
+            "Hi Priya, I run the payments team at a crypto exchange and loved your Kafka lag article."
+        ),
+        to_priya(
+            "Hi Priya, we're raising money for the Leeds food bank with a charity 10k run in May."
+        ),
         to_priya("Hi Priya, happy to move to email if that's easier for you."),
     ),
 )

@@ -40,8 +40,7 @@ def run(ctx: Context) -> Outcome:
     if ctx.scam:
         return Outcome(
             "fail",
-            "A scam pitch is a form letter by nature: nothing in it is really meant for "
-            f"{first}.",
+            f"A scam pitch is a form letter by nature: nothing in it is really meant for {first}.",
             hint="Don't send it; if you received it, report it.",
         )
     if not ctx.details and not ctx.reasons:
@@ -53,8 +52,12 @@ def run(ctx: Context) -> Outcome:
     return Outcome("pass", f"The note is written for {first}, not copied from a template.")
 
 
-OFF_FIELD_JOB = {"title": "Wind Turbine Technician", "company": "Boreal Power", "industry": "energy",
-                 "skills": ["high-voltage systems", "rope access"]}
+OFF_FIELD_JOB = {
+    "title": "Wind Turbine Technician",
+    "company": "Boreal Power",
+    "industry": "energy",
+    "skills": ["high-voltage systems", "rope access"],
+}
 
 RULE = Rule(
     code="CW006",

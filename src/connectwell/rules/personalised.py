@@ -48,7 +48,9 @@ def run(ctx: Context) -> Outcome:
     names, details = ctx.name_mentions, ctx.details
     if not r.name and not details:
         if not r.company and not r.skills and not r.headline:
-            return Outcome("n/a", "No recipient profile was given, so personalisation cannot be checked.")
+            return Outcome(
+                "n/a", "No recipient profile was given, so personalisation cannot be checked."
+            )
     if not names and not details:
         return Outcome(
             "fail",

@@ -32,7 +32,9 @@ def run(ctx: Context) -> Outcome:
         None,
     )
     if question is None:
-        return Outcome("n/a", "Nobody has asked why you want to connect, so there is nothing to answer yet.")
+        return Outcome(
+            "n/a", "Nobody has asked why you want to connect, so there is nothing to answer yet."
+        )
     reply = next((m for m in thread if m.author == "sender" and m.at >= question.at), None)
     if reply is None:
         return Outcome(
@@ -83,11 +85,15 @@ RULE = Rule(
     must_fail=(
         to_priya(_NOTE, thread=_thread(_WHY, None)),
         to_priya(_NOTE, thread=_thread(_WHY, _ANSWER, at="2026-03-04T09:00:00Z")),
-        to_priya(_NOTE, thread=_thread(_WHY, "Oh, no particular reason, always good to know people!")),
+        to_priya(
+            _NOTE, thread=_thread(_WHY, "Oh, no particular reason, always good to know people!")
+        ),
     ),
     must_pass=(
         to_priya(_NOTE, thread=_thread(_WHY, _ANSWER)),
-        to_priya(_NOTE, thread=_thread("Great to hear from you!", "Likewise!", at="2026-03-09T09:00:00Z")),
+        to_priya(
+            _NOTE, thread=_thread("Great to hear from you!", "Likewise!", at="2026-03-09T09:00:00Z")
+        ),
         to_priya(_NOTE),
     ),
 )

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every check CI runs, on a fresh machine or an existing one: lint, format, tests.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh tests/test_cli.py -q`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv || exit $?
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]' || exit $?
+
+# Run all three so one run shows every problem; exit with the first failure's status
+# (pytest's "no tests collected", 5, counts as a failure).
+status=0
+.venv/bin/ruff check . || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
+.venv/bin/ruff format --check . || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
+.venv/bin/pytest "$@" || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
+exit "$status"
