@@ -201,32 +201,37 @@ def find_reasons(
     threshold: int = 2,
     job_spans: list[tuple[int, int]] | None = None,
 ) -> list[Reason]:
-    """Concrete reasons in text[start:end], in order of where they start."""
-    found = []
+    """The first concrete reason in text[start:end] (a list: empty when there is none)."""
     score_of = Concreteness(text, start, end, details)
     jobs = job_spans or []
     for s_start, s_end in sentence_spans(text, start, end):
         for part_start, part_end in _fragments(text, s_start, s_end):
-            for m in CUES.finditer(text, part_start, part_end):
-                if _EVASIVE.search(text, part_start, part_end):
-                    break
-                if _is_salad(text, part_start, part_end):
-                    break
-                # What follows the cue counts, and so does what the sentence already said about
-                # the recipient before it ("your Kickstarter raised £48k; ... would love you to
-                # share how"), but not a self-introduction that merely precedes the cue.
-                anchor = _YOU.search(text, part_start, m.end())
-                score = score_of(anchor.start() if anchor else m.start(), part_end)
-                if score >= threshold:
-                    found.append(Reason(m.group().strip(), (m.start(), part_end)))
-                    break
-            else:
-                job = _job_reason(text, part_start, part_end, jobs)
-                if job:
-                    found.append(job)
-                continue
-            break
-    return found
+            reason = _reason_in(text, part_start, part_end, score_of, threshold, jobs)
+            if reason:
+                return [reason]
+    return []
+
+
+def _reason_in(
+    text: str,
+    start: int,
+    end: int,
+    score_of: Concreteness,
+    threshold: int,
+    jobs: list[tuple[int, int]],
+) -> Reason | None:
+    cues = list(CUES.finditer(text, start, end))
+    if cues:
+        if _EVASIVE.search(text, start, end) or _is_salad(text, start, end):
+            return None
+        for m in cues:
+            # What follows the cue counts, and so does what the sentence already said about the
+            # recipient before it ("your Kickstarter raised £48k; ... would love you to share
+            # how"), but not a self-introduction that merely precedes the cue.
+            anchor = _YOU.search(text, start, m.end())
+            if score_of(anchor.start() if anchor else m.start(), end) >= threshold:
+                return Reason(m.group().strip(), (m.start(), end))
+    return _job_reason(text, start, end, jobs)
 
 
 def _job_reason(text: str, start: int, end: int, jobs: list[tuple[int, int]]) -> Reason | None:

@@ -122,36 +122,42 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
 TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
     "money": (
         frozenset(
-            "bank account routing sort iban swift card wire western moneygram send sending sent transfer "
-            "transfers pay paying payment cover need require processing clearance release activation "
-            "handling unlock gift giftcard giftcards itunes steam google amazon apple cvv social pin "
-            "paypal reply provide share forward give remit deposit fee fees zelle venmo cashapp cash".split()
+            """
+            bank banking account routing sort iban swift card cards wire western moneygram transfer
+            transfers payment processing clearance activation handling unlock gift giftcard giftcards
+            itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp passport birth
+            details money funds cash usd btc bitcoin crypto usdt eth ether token tokens address
+            """.split()
         ),
         "$€£",
     ),
     "windfall": (
         frozenset(
-            "inheritance unclaimed kin late lottery lotteries jackpot won win claim receive release "
-            "transfer beneficiary selected chosen approved shortlisted move deposit inherit inherited "
-            "share prize usd eur gbp million billion".split()
+            """
+            inheritance inherit inherited unclaimed kin late lottery lotteries jackpot won prize prizes
+            grant award reward rewards winnings compensation funds fund loan payout beneficiary claim
+            million billion
+            """.split()
         ),
         "$€£",
     ),
     "investment": (
         frozenset(
-            "guarantee guaranteed guarantees guaranteeing risk free no zero double passive bitcoin btc "
-            "crypto cryptocurrency cryptocurrencies forex fx usdt ethereum binary signals signal altcoin "
-            "altcoins memecoin memecoins mining returns return profit profits roi x daily weekly monthly per "
-            "income earn earning earnings gains payouts invest investment investing investor trading presale pre sale "
-            "whitelist airdrop token ico gold rich millionaire".split()
+            """
+            guarantee guaranteed guarantees guaranteeing risk double passive bitcoin btc crypto
+            cryptocurrency cryptocurrencies forex fx usdt ethereum binary signals signal altcoin altcoins
+            memecoin memecoins mining x presale pre whitelist airdrop token ico rich millionaire freedom
+            quit
+            """.split()
         ),
         "%",
     ),
     "off-platform": (
         frozenset(
-            "whatsapp telegram wechat kik viber signal snapchat private personal gmail hotmail dm text "
-            "inbox bit tinyurl goo cutt rb ow shorturl tiny http https me trading invest crypto forex profit "
-            "profits earn gold bitcoin income".split()
+            """
+            whatsapp telegram wechat kik viber signal snapchat email gmail hotmail dm text inbox bit
+            tinyurl goo cutt rb ow shorturl tiny http https
+            """.split()
         ),
         "",
     ),

@@ -24,6 +24,14 @@ _GREETING_WORDS = frozenset(
     """.split()
 )
 
+# Every word a greeting, a sign-off or small talk can be made of.
+_SMALL_TALK = _GREETING_WORDS | frozenset(
+    """
+    how are you doing going today hope hoping well good great fine all this message finds been having
+    nice lovely day week weekend is it things life your meet glad pleased to re ve things fine and
+    """.split()
+)
+
 
 def run(ctx: Context) -> Outcome:
     message = ctx.scenario.message
@@ -34,11 +42,16 @@ def run(ctx: Context) -> Outcome:
             span=None,
         )
     start, end = ctx.body
-    body = _PLEASANTRY.sub(" ", ctx.text[start:end])
+    body = ctx.text[start:end]
     names = set()
     for person in (ctx.scenario.recipient.name, ctx.scenario.sender.name):
         names.update(fold_plain(person).split())
+    # Most notes have plenty to say: a word outside greetings, names and small talk settles it
+    # without the pleasantry patterns.
+    if any(w not in _SMALL_TALK and w not in names for w in LETTERS.findall(body)):
+        return _PASS
     names.update(m for mention in ctx.name_mentions for m in ctx.text[slice(*mention.span)].split())
+    body = _PLEASANTRY.sub(" ", body)
     words = [w for w in LETTERS.findall(body) if w not in _GREETING_WORDS and w not in names]
     if not words:
         return Outcome(
@@ -46,7 +59,10 @@ def run(ctx: Context) -> Outcome:
             "The note is only a greeting or a sign-off: it says nothing the recipient can act on.",
             span=(0, len(message)),
         )
-    return Outcome("pass", "The note has something to say beyond a greeting.")
+    return _PASS
+
+
+_PASS = Outcome("pass", "The note has something to say beyond a greeting.")
 
 
 RULE = Rule(
