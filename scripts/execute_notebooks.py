@@ -141,7 +141,7 @@ def execute(path: Path, timeout: int = 120) -> Outcome:
     """Run a copy of the notebook in a fresh python3 kernel, in course/, and normalise it."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -162,15 +162,25 @@ def execute(path: Path, timeout: int = 120) -> Outcome:
         # cells still arrive as error outputs and raise CellExecutionError below.
         client.execute(stderr=subprocess.DEVNULL)
     except CellExecutionError as exc:
-        raise NotebookFailed(f"{rel(path)}: {_first_error_line(exc)}") from None
+        raise NotebookFailed(f"{rel(path)}: {_failing_cell(nb)}{_first_error_line(exc)}") from None
     except TimeoutError:
         raise NotebookFailed(f"{rel(path)}: a cell ran longer than {timeout} s") from None
+    except DeadKernelError:
+        raise NotebookFailed(f"{rel(path)}: the kernel died while running it") from None
     return Outcome(path, normalise(nb), time.perf_counter() - started)
+
+
+def _failing_cell(nb: Any) -> str:
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for number, cell in enumerate(code, 1):
+        if any(out.output_type == "error" for out in cell.outputs):
+            return f"code cell {number}: "
+    return ""
 
 
 def _first_error_line(exc: Exception) -> str:
     name, value = getattr(exc, "ename", ""), getattr(exc, "evalue", "")
-    return f"a cell raised {name}: {value}" if name else str(exc).strip().splitlines()[-1]
+    return f"{name}: {value}" if name else str(exc).strip().splitlines()[-1]
 
 
 # ---------------------------------------------------------------- comparing

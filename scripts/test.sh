@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check CI runs, on a fresh machine or an existing one: lint, format, tests.
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh tests/test_cli.py -q`.
+# Extra arguments go to pytest instead of the default runs, e.g. `bash scripts/test.sh tests/test_cli.py -q`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,5 +14,12 @@ fi
 status=0
 .venv/bin/ruff check . || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
 .venv/bin/ruff format --check . || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
-.venv/bin/pytest "$@" || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
+if [ "$#" -gt 0 ]; then
+    .venv/bin/pytest "$@" || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
+else
+    .venv/bin/pytest || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
+    # The course notebooks, strictly: stored outputs must match a fresh run.
+    .venv/bin/pytest --nbval course/ --nbval-sanitize-with course/nbval_sanitize.cfg -q \
+        || { rc=$?; [ "$status" -eq 0 ] && status=$rc; }
+fi
 exit "$status"

@@ -45,6 +45,9 @@ class Finding:
             line += f"\n         fix: {self.hint}"
         return line
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(self.to_text())
+
     def _repr_html_(self) -> str:
         colour = COLOURS[self.verdict]
         hint = (
@@ -107,6 +110,10 @@ class Report:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        # IPython's plain-text form (what nbval, GitHub and terminals show): the readable report.
+        printer.text(self.to_text())
 
     def highlighted_html(self) -> str:
         """The note, escaped, with the spans that failing rules object to marked."""

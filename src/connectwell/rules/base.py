@@ -33,9 +33,17 @@ class Rule:
     must_pass: tuple[Any, ...] = ()  # scenarios (dicts or bare notes) that must not fail
     must_fail: tuple[Any, ...] = ()  # scenarios that must fail
     lesson: str = ""  # the course notebook that teaches it
-    bad: str = ""  # a failing note, for the docs
-    good: str = ""  # what to write instead, for the docs
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def bad(self) -> str:
+        """The docs' failing example: the first must-fail example, so it is tested too."""
+        return describe(self.must_fail[0]) if self.must_fail else ""
+
+    @property
+    def good(self) -> str:
+        """The docs' "write instead": the first must-pass example."""
+        return describe(self.must_pass[0]) if self.must_pass else ""
 
     def finding(self, ctx: Context) -> Finding:
         out = self.run(ctx)
@@ -72,6 +80,24 @@ class Rule:
         if self.lesson:
             lines += ["", f"Taught in: course/{self.lesson}"]
         return "\n".join(lines)
+
+
+def describe(example: Any) -> str:
+    """An example as a reader sees it: the note, then any thread that followed."""
+    if isinstance(example, str):
+        return example
+    text = example.get("message", "")
+    text = repr(text) if not text.strip() else text
+    thread = example.get("thread") or []
+    if thread:
+        from connectwell.scenario import parse_scenario
+
+        parsed = parse_scenario(example).thread
+        start = parsed[0].at
+        for m in parsed:
+            hours = (m.at - start).total_seconds() / 3600
+            text += f" | {m.author}, +{hours:.0f} h: {m.text}"
+    return text
 
 
 # A recipient the examples share, so each example reads as a note to one person.

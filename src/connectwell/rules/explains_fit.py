@@ -110,8 +110,6 @@ RULE = Rule(
     fix="Name the role and one or two skills from their profile that the job needs.",
     run=run,
     lesson="05_explains_fit.ipynb",
-    bad="Hi Priya, I'm hiring a Senior Data Engineer and you'd be a great fit!",
-    good="Hi Priya, I'm hiring a Senior Data Engineer at Acme; your Kafka and Python work at Globex is what it needs.",
     must_fail=(
         to_priya(
             "Hi Priya, I'm hiring a Senior Data Engineer and you'd be a great fit!",

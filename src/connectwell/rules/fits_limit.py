@@ -19,6 +19,15 @@ def run(ctx: Context) -> Outcome:
     return Outcome("pass", f"{n} of {limit} characters ({s.account} account).")
 
 
+_LONG = (
+    "Hi Priya, I'd like to connect because your article on taming Kafka consumer lag describes exactly "
+    "the backlog our Acme team fights every single Monday morning; could I ask how you sized the partitions?"
+)
+_SHORT = (
+    "Hi Priya, your article on taming Kafka consumer lag describes the backlog our Acme team fights every "
+    "Monday; could I ask how you sized the partitions?"
+)
+
 RULE = Rule(
     code="CW008",
     name="fits-limit",
@@ -27,8 +36,12 @@ RULE = Rule(
     fix="Cut to the limit: the reason and one specific detail, nothing else.",
     run=run,
     lesson="04_personalised.ipynb",
-    bad="(a 201-character note from a free account)",
-    good="(the same note cut to 200 characters or fewer)",
-    must_fail=(to_priya("x" * 201), to_priya("x" * 301, account="premium")),
-    must_pass=(to_priya("x" * 200), to_priya("x" * 300, account="premium"), to_priya("")),
+    must_fail=(to_priya(_LONG), to_priya("x" * 201), to_priya("x" * 301, account="premium")),
+    must_pass=(
+        to_priya(_SHORT),
+        to_priya(_LONG, account="premium"),
+        to_priya("x" * 200),
+        to_priya("x" * 300, account="premium"),
+        to_priya(""),
+    ),
 )

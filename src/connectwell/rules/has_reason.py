@@ -54,8 +54,6 @@ RULE = Rule(
     fix="Give the concrete reason: what prompted the request and what you would like to talk about.",
     run=run,
     lesson="07_motive_upfront.ipynb",
-    bad="Hi Priya, I'd like to add you to my professional network.",
-    good="Hi Priya, I'd like to connect because your Kafka lag article matches a problem we have at Acme.",
     must_fail=(
         to_priya("Hi Priya, I'd like to add you to my professional network."),
         to_priya("Hi Priya! Let's connect."),

@@ -45,8 +45,6 @@ RULE = Rule(
     fix="Lead with the reason; put compliments and your introduction after it, or cut them.",
     run=run,
     lesson="07_motive_upfront.ipynb",
-    bad="Hi Priya, I'm Sam, a recruiter with ten years in robotics who loves hiking. I'm hiring a Senior Data Engineer.",
-    good="Hi Priya, I'm hiring a Senior Data Engineer at Acme and your Kafka work at Globex fits it.",
     must_fail=(
         to_priya(
             "Hi Priya, I'm Sam, I have spent ten years recruiting in robotics, I live in Leeds and "

@@ -37,8 +37,6 @@ RULE = Rule(
     fix="Remove any request for money, details or off-platform contact. If you received such a note, report it.",
     run=run,
     lesson="08_spam_and_canned.ipynb",
-    bad="Hi Priya, I make 4x a month in a private BTC signals group, pr0fits guaranteed. DM me on Telegram today!",
-    good="Hi Priya, I'm hiring a Senior Data Engineer at Acme: €80–95k, and your Kafka work at Globex fits it.",
     must_fail=(
         to_priya(
             "Send your full name and bank account number so I can release your share of the inheritance."

@@ -76,12 +76,10 @@ RULE = Rule(
     fix="Write a sentence or two: who you are to them and why you want to connect.",
     run=run,
     lesson="03_not_blank.ipynb",
-    bad="Hi Priya! 👋",
-    good="Hi Priya, your talk on Kafka consumer lag at PyData London fixed a bug we'd chased for weeks.",
     must_fail=(
+        to_priya("Hi Priya! 👋"),
         to_priya(""),
         to_priya("   \n  "),
-        to_priya("Hi Priya! 👋"),
         to_priya("Hello!"),
         to_priya("Kind regards,\nSam Lee"),
         to_priya("🙂🙂 ..."),
@@ -89,8 +87,8 @@ RULE = Rule(
         to_priya("\u200b\u200b"),
     ),
     must_pass=(
-        to_priya("I'd like to add you to my professional network."),
         to_priya("Hi Priya, your talk at PyData London on Kafka lag fixed our consumer bug."),
+        to_priya("I'd like to add you to my professional network."),
         to_priya("hi priya, loved the kafka lag article"),
     ),
 )

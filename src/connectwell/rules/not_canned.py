@@ -73,8 +73,6 @@ RULE = Rule(
     fix="Write the note for this person: fill every field, and only offer jobs that match their experience.",
     run=run,
     lesson="08_spam_and_canned.ipynb",
-    bad="Hi {first_name}, I came across your profile and would love to connect!",
-    good="Hi Priya, your Kafka consumer lag article is the fix our Acme team needed; could I ask you one question about it?",
     must_fail=(
         to_priya("Hi {first_name}, I came across your profile and would love to connect!"),
         to_priya("Hi Priya, I'd like to add you to my professional network."),

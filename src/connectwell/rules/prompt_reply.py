@@ -80,8 +80,6 @@ RULE = Rule(
     fix="Reply within a day and state the reason in a sentence or two.",
     run=run,
     lesson="06_prompt_reply.ipynb",
-    bad="(they ask 'Why would you like to connect?'; you answer two days later with 'No particular reason!')",
-    good="(the same day) 'We're moving to Kafka at Acme and your consumer-lag fix is exactly what we need.'",
     must_fail=(
         to_priya(_NOTE, thread=_thread(_WHY, None)),
         to_priya(_NOTE, thread=_thread(_WHY, _ANSWER, at="2026-03-04T09:00:00Z")),

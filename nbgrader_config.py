@@ -1,0 +1,52 @@
+"""This repository is an nbgrader course (run nbgrader from the repository root).
+
+solutions/NN_name/   the instructor's notebooks: solutions, test cells and hidden tests
+exercises/NN_name/   what learners get: `python scripts/generate_exercises.py` regenerates it
+                     (nbgrader generate_assignment) and tests/test_exercises.py fails if the
+                     committed copy is stale
+submitted/ autograded/ feedback/ gradebook.db   a cohort's work; git-ignored
+
+    nbgrader autograde 02_personalised          # grade every learner's submission
+    nbgrader generate_feedback 02_personalised  # HTML feedback, hidden tests removed
+    nbgrader validate exercises/02_personalised/02_personalised.ipynb   # a learner's self-check
+
+The grading itself is in connectwell.grading (what test cells call) and connectwell.autograde
+(how nbgrader runs and re-grades them); see their docstrings.
+"""
+
+import os
+
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.preprocessors import Execute, GetGrades, SaveAutoGrades
+
+c = get_config()  # noqa: F821 (nbgrader provides it)
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "connectwell"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+# nbgrader's default solution_directory, "solution", is one letter away from our source folder
+# "solutions"; `nbgrader generate_solution` writes here instead (git-ignored).
+c.CourseDirectory.solution_directory = "released_solutions"
+
+# The answer cells keep their starting value above the solution region, so the stub only has
+# to say where the answer goes; it must stay a valid statement inside a function body too.
+c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE"}
+
+# A learner who deletes a graded cell gets it back, and it is graded (as failing).
+c.OverwriteCells.add_missing_cells = True
+
+# Every check takes milliseconds; a cell that runs longer is stuck, and is interrupted.
+c.Execute.timeout = 30
+
+# Run the notebook with GuardedExecute, then grade every test cell again with TrustedChecks
+# before nbgrader saves the scores (see connectwell/autograde.py).
+_steps = list(Autograde.autograde_preprocessors.default())
+_steps[_steps.index(Execute)] = "connectwell.autograde.GuardedExecute"
+_steps.insert(_steps.index(SaveAutoGrades), "connectwell.autograde.TrustedChecks")
+c.Autograde.autograde_preprocessors = _steps
+
+# Feedback without the hidden tests (nbgrader shows them by default, jupyter/nbgrader#917).
+_feedback = list(GenerateFeedback.preprocessors.default())
+_feedback.insert(_feedback.index(GetGrades) + 1, "connectwell.autograde.HideHiddenTests")
+c.GenerateFeedback.preprocessors = _feedback
