@@ -14,6 +14,11 @@ TrustedChecks    after the run, grades every connectwell test cell again, here, 
                  (with the hidden tests) and judges the evidence the kernel recorded. Whatever
                  the kernel printed is replaced by the result, so a fake "all tests passed" is
                  gone too. A check without evidence earns nothing.
+RestoreCellMetadata  before nbgrader's own checks: puts back the nbgrader metadata of every
+                 graded, answer and locked cell as the gradebook has it, and drops it from cells
+                 the gradebook does not know (a learner's "bonus" cell, the copy that
+                 DeduplicateIds empties). Otherwise a flipped flag or an invented grade_id
+                 makes nbgrader fail the whole submission.
 HideHiddenTests  feedback without the hidden tests' source, which nbgrader otherwise shows to
                  learners (jupyter/nbgrader#917).
 """
@@ -105,6 +110,50 @@ def _size(content: Mapping[str, Any]) -> int:
     if "text" in content:
         return len(str(content["text"]))
     return sum(len(str(v)) for v in (content.get("data") or {}).values())
+
+
+# ---------------------------------------------------------------- sanitising
+
+
+class RestoreCellMetadata(NbGraderPreprocessor):
+    """Make every cell's nbgrader metadata what the gradebook says, or remove it."""
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> Any:
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            source = gb.find_notebook(info["notebook"], info["assignment"])
+            self._locked = {cell.name: cell.locked for cell in source.source_cells}
+            self._points = {cell.name: cell.max_score for cell in source.grade_cells}
+            self._solution = {cell.name for cell in source.solution_cells}
+            self._task = {cell.name for cell in source.task_cells}
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            return cell, resources
+        grade_id = meta.get("grade_id") if isinstance(meta, Mapping) else None
+        if grade_id not in self._locked:
+            if meta:
+                self.log.warning(
+                    "Cell %r is not in the gradebook; grading it as a plain cell", grade_id
+                )
+            del cell.metadata["nbgrader"]
+            return cell, resources
+        for key, value in (
+            ("grade", grade_id in self._points),
+            ("solution", grade_id in self._solution),
+            ("task", grade_id in self._task),
+            ("locked", self._locked[grade_id]),
+        ):
+            if meta.get(key, False) != value:
+                self.log.warning("Cell %s: %s was changed; restoring it", grade_id, key)
+                meta[key] = value
+        if grade_id in self._points:
+            meta["points"] = self._points[grade_id]
+        else:
+            meta.pop("points", None)
+        return cell, resources
 
 
 # ---------------------------------------------------------------- trusted grading

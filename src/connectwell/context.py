@@ -19,7 +19,7 @@ from connectwell.mentions import (
     stem_pattern,
 )
 from connectwell.names import nicknames
-from connectwell.reasons import Reason, find_reasons
+from connectwell.reasons import SHARED_HISTORY, Concreteness, Reason, find_reasons
 from connectwell.scams import find_scam
 from connectwell.scenario import Scenario, headline_role
 from connectwell.text import (
@@ -93,10 +93,9 @@ class Context:
         r = self.scenario.recipient
         if not r.name:
             return False
-        names = {fold_plain(p).strip(".,") for p in r.name.split()} | nicknames(
-            fold_plain(r.first_name)
-        )
-        return any(w in names for w in words.replace(".", " ").split())
+        first = fold_plain(r.first_name)
+        names = {fold_plain(p).strip(".,") for p in r.name.split()} | nicknames(first)
+        return any(w in names or _short_form(w, first) for w in words.replace(".", " ").split())
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -278,10 +277,21 @@ class Context:
         details = [(*m.span, weights.get(m.kind, 2)) for m in self.details]
         details += [(*span, 2) for span in self.job_mentions]
         found = find_reasons(self.text, *self.body, details, job_spans=self.job_mentions)
-        # A reason must concern this recipient: a note that neither names them nor mentions
-        # anything of theirs ("Dear Sir/Madam, I enquire about internships") gives none.
-        if found and not (self.name_mentions or self.details):
+        # A reason must concern this recipient: something of theirs, the job offered to them, or
+        # a history you share. A pitch that would read the same to anyone ("let me show you how
+        # SalesRocket can 3x your pipeline") is no reason to connect with *them*.
+        if found and not (self.details or self.job_mentions or self.shared_history):
             return []
+        return found
+
+    @cached_property
+    def shared_history(self) -> list[Mention]:
+        """A concrete past you share ("we worked together on the Al Noor Mall fit-out")."""
+        found = []
+        for s, e in self.sentences:
+            m = SHARED_HISTORY.search(self.text, s, e)
+            if m and Concreteness(self.text, s, e, [])(m.end(), e) >= 2:
+                found.append(Mention("shared", self.text[m.start() : e].strip(), (m.start(), e)))
         return found
 
 
@@ -296,7 +306,13 @@ def _short_form(word: str, name: str) -> bool:
         if a != b:
             break
         shared += 1
-    return shared >= 4 and len(word) <= len(name)
+    # "Gabi" for Gabriela, "Benji" for Benjamin: the same start, the rest of its letters in order.
+    return shared >= 3 and len(word) < len(name) and _in_order(word[shared:], name[shared:])
+
+
+def _in_order(letters: str, name: str) -> bool:
+    rest = iter(name)
+    return all(c in rest for c in letters)
 
 
 def _pattern_for(phrase: str):

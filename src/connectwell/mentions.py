@@ -47,7 +47,8 @@ ORG_WORDS = frozenset(
     "press media news gazette herald times airlines airways airport energy power renewables games "
     "software labs ventures capital insurance logistics transport freight foods bakery restaurant cafe "
     "architects design engineering construction homes stores markets retail club rovers united city "
-    "nhs institute centre center museum library gallery theatre records publishing".split()
+    "nhs institute centre center museum library gallery theatre records publishing consult consultancy "
+    "associates group services".split()
 )
 STOPWORDS = frozenset(
     """

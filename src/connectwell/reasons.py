@@ -30,7 +30,10 @@ _ACTION = (
 CUES = re.compile(
     "|".join(
         [
-            r"\b(?:because|since|cos|coz|so that|given (?:your|that|how|what)|due to|in light of|thanks to)\b",
+            r"\b(?:because|cos|coz|so that|given (?:your|that|how|what)|due to|in light of|thanks to)\b",
+            # "since" as "because", not as "since 2019" or "it's been ages since"
+            r"(?<!ages )(?<!years )(?<!long )(?<!months )(?<!weeks )(?<!while )(?<!time )\bsince\b"
+            r"(?! (?:\d|last|then|early|childhood|a (?:kid|child)|university|school|college|[a-z]+ (?:years?|months?|weeks?)\b))",
             r"\bas (?=(?:you|your|we|our|i|i'm|i’m)\b)",
             r"\b(?:so|which is why|that's why|that’s why) (?=(?:you|you're|you’re|i|i'd|i’d|we|we'd|we’d)\b)",
             r"\b(?:need|needs|needed|want|wants|wanted) (?:to (?!connect|add|link|network|grow|expand)\w+|advice|help|"
@@ -44,8 +47,8 @@ CUES = re.compile(
             r"\b(?:fancy|keen on|up for|open to|interested in) (?:a |an )?\w+",
             r"\b(?:is|are|was|were|sounds|looks) (?:exactly |precisely |just |really |probably |easily |clearly )?"
             r"(?:the|what|a|an|our|my) (?:[\w'’-]+ ){0,3}?(?:closest|best|model|path|evidence|kind|example|"
-            r"precedent|answer|question|problem|reason|one|match|template|blueprint|benchmark|inspiration|first|only|"
-            r"go-to|fit|solution|approach|thing|person)\b",
+            r"precedent|answer|question|problem|reason|match|template|blueprint|benchmark|go-to|fit|solution|"
+            r"approach)\b",
             r"\b(?:strong|good|great|perfect|natural|ideal|close|clear) (?:fit|match)\b",
             r"\b(?:is|are) (?:exactly |just |precisely )?what (?:[\w'’-]+ ){0,4}?(?:need|needs|needed|want|wants|"
             r"looking for|lack|lacks|missing|after)\b",
@@ -98,6 +101,15 @@ CUES = re.compile(
             r"\babout (?=(?:your|the|our|how|what|why|whether)\b)",
         ]
     )
+)
+
+# A past the sender and recipient share: itself the specific context a note can refer to.
+SHARED_HISTORY = re.compile(
+    r"\b(?:we|you and i|you and me) (?:both |all )?(?:worked|studied|met|served|trained|spent|built|ran|played|"
+    r"volunteered|shared|sat|co-?wrote|co-?authored|collaborated|taught|overlapped|were (?:classmates|"
+    r"colleagues|teammates|neighbours|neighbors|both|on|in|at))\b"
+    r"|\b(?:our|the) (?:chat|talk|conversation|meeting|call|coffee) (?:at|during|after|in|about|on)\b"
+    r"|\b(?:former|old) (?:colleague|classmate|teammate|flatmate|boss|manager)s?\b"
 )
 
 # Cues of a job offer. They count as a reason only where the fragment names the job itself (its
@@ -272,7 +284,8 @@ QUESTION_WHY = re.compile(
             r"\bwhy (?:the|this) (?:request|invite|invitation|connection|note|message)\b",
             r"\bwhat(?:'s|’s| is| was)? (?:this|it|that) (?:about|regarding|for|re|in connection with)\b",
             r"\bwhat (?:made|makes|prompted|brings|brought|led|drew|draws) you\b",
-            r"\bwhat prompted\b|\bcan i ask (?:why|what|how)\b|\b(?:something|anything) (?:specific|particular) you\b",
+            r"\bwhat(?:'s|’s| is) (?:the|this|your) (?:connection|request|invite|invitation|message|note)\b[^?]{0,20}"
+            r"\b(?:about|for|regarding)\b|\b(?:the )?purpose of (?:connecting|this|the|your)\b|\bwhat prompted\b|\bcan i ask (?:why|what|how)\b|\b(?:something|anything) (?:specific|particular) you\b",
             r"\bwhat (?:did|do) you want to (?:discuss|talk|ask|chat)\b|\bwhat(?:'s|’s| is) (?:the|this) (?:context|purpose)\b",
             r"\bhow (?:do|did|would) (?:we|you) (?:know|find|come across|get|meet|met)\b",
             r"\bhave we (?:met|spoken|worked|been introduced|talked|crossed paths)\b",

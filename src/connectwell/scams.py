@@ -35,7 +35,9 @@ _MIXED = re.compile(
     r"(?<![\w@$])(?=[\w@$!|]*[a-z])(?=[\w@$!|]*[0-9@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*"
 )
 # Letters split up to dodge filters: "g-u-a-r-a-n-t-e-e-d", "b.t.c", "w h a t s a p p".
-_SPLIT = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*·/]{1,2}){2,}[^\W_](?![^\W_])")
+# One separator between letters; a double space is where the hidden word ends
+# ("r e g i s t r a t i o n  f e e" is two words).
+_SPLIT = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*·/](?![ .\-_*·/])){2,}[^\W_](?![^\W_])")
 
 FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
     "money": (
@@ -60,7 +62,9 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
         "promises a prize, lottery win or inheritance",
         re.compile(
             r"\binheritance\b|\bunclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|\bnext of kin\b"
-            r"|\blate (?:client|husband|wife|father|customer|uncle|investor|businessman)\b|\blotter(?:y|ies)\b|\bjackpot\b"
+            r"|\blate (?:client|husband|wife|father|customer|uncle|investor|businessman|engr|mr|mrs|dr|chief)\b"
+            r"|\bdied intestate\b|\b(?:share|shares|bear|bears|with) (?:his|her|the|your|the same) (?:last )?(?:surname|family name)\b"
+            r"|\blotter(?:y|ies)\b|\bjackpot\b"
             r"|\byou(?:'ve|’ve| have)? (?:won|been (?:selected|chosen) (?:to receive|for (?:a|the) (?:prize|grant|award|cash)))\b"
             r"|\b(?:claim|release|receive|transfer) (?:your|the) (?:prize|reward|winnings|share|inheritance|compensation|funds)\b"
             r"|\b(?:won|win|claim) (?:a |the |your )?(?:\w+ )?(?:cash )?prize\b|\bbeneficiary\b"
@@ -94,6 +98,15 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"binary options?|signals? group)\b"
         ),
     ),
+    "phishing": (
+        "asks you to log in or verify your account through a link",
+        re.compile(
+            r"\b(?:suspend\w*|locked|flagged|deactivat\w*|restricted|disabled|compromised|unusual (?:activity|sign-?in))\b"
+            r"[^\n]{0,160}\b(?:verify|confirm|log ?in|sign ?in|click|validate|restore|reactivate)\b"
+            r"|\b(?:verify|confirm|validate|log ?in|sign ?in)\b[^\n]{0,60}(?:https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|io|co|info|xyz|top|site|online)\b)"
+            r"|\blinked[l1i]n\b|\b[l1]inkedin-(?:security|verify|support|team)|\blnkd\.(?!in/)"
+        ),
+    ),
     "off-platform": (
         "pushes you off the platform under pressure or with a suspicious link",
         re.compile(
@@ -101,7 +114,7 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"hotmail|dm me|text me|inbox me|t\.me|wa\.me)\b)"
             r"(?=[\s\S]*\b(?:today|now|asap|urgent\w*|immediately|hurry|fast|quickly|limited|only \d+|last chance|"
             r"expires?|deadline|too late|don'?t miss|seats? left|spots? left|slots? left|act now|right away|"
-            r"within \d+ (?:hours?|minutes?|mins?))\b)"
+            r"within \d+ (?:hours?|minutes?|mins?)|at once|right now)\b)"
             r"|\b(?:today|now|asap|urgent\w*|immediately|hurry|limited|only \d+ (?:seats?|spots?|slots?)|last chance|act now)"
             r"\b[\s\S]{0,120}\b(?:whatsapp|telegram|wechat|kik|viber|signal app|private email|personal email|t\.me|wa\.me)\b"
             r"|\b(?:whatsapp|telegram|wechat|kik|viber|signal app)\b[^.!?\n]{0,80}\b(?:trading|invest\w*|crypto\w*|"
@@ -120,6 +133,15 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
 # Words (or characters) without which a family's pattern cannot match: a cheap first look, so
 # the large patterns only run on the few notes that could be scams.
 TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
+    "phishing": (
+        frozenset(
+            """
+            suspend suspended suspension locked flagged deactivated deactivate restricted disabled
+            compromised unusual verify confirm validate login log sign linkedln lnkd
+            """.split()
+        ),
+        "",
+    ),
     "money": (
         frozenset(
             """
@@ -134,7 +156,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
     "windfall": (
         frozenset(
             """
-            inheritance inherit inherited unclaimed kin late lottery lotteries jackpot won prize prizes
+            intestate surname inheritance inherit inherited unclaimed kin late lottery lotteries jackpot won prize prizes
             grant award reward rewards winnings compensation funds fund loan payout beneficiary claim
             million billion
             """.split()
@@ -166,7 +188,11 @@ TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
 
 def deobfuscate(text: str) -> str:
     text = _SPLIT.sub(lambda m: re.sub(r"[ .\-_*·/]", "", m.group()), text)
-    return _MIXED.sub(lambda m: m.group().translate(_LEET), text)
+    text = _MIXED.sub(lambda m: m.group().translate(_LEET), text)
+    return _SPACES.sub(" ", text)
+
+
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def _match(text: str) -> tuple[str, re.Match[str]] | None:

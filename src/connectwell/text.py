@@ -100,7 +100,11 @@ WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 LETTERS = re.compile(r"[^\W\d_]{2,}")
 # Semicolons and dashes join clauses of one thought ("I'm hiring X; your Y is what it needs"),
 # so only full stops, question and exclamation marks and blank lines end a sentence.
-_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\"'’”)\]]|$)[\"'’”)\]]*|\n\s*\n|\n(?=\s*[-•*])")
+# A full stop after a title ("Mr. Mori") ends nothing; "!)" closes an aside, not the sentence.
+_SENTENCE_END = re.compile(
+    r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bprof)(?<!\bengr)(?<!\bsr)(?<!\bjr)(?<!\bvs)"
+    r"[.!?…]+(?=[\s\"'’”]|$)[\"'’”]*|\n\s*\n|\n(?=\s*[-•*])"
+)
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -130,7 +134,12 @@ GREETING_WORDS = (
 _GREETING = re.compile(rf"[\W_]*(?:{GREETING_WORDS})\b", re.IGNORECASE)
 # After the greeting word: up to four words (a name, "there", a title) closed by punctuation,
 # an emoji or the end of the line.
-_GREETING_TAIL = re.compile(r"(?:[ \t]+[^\W_]+(?:['’\-][^\W_]+)*){0,4}?[ \t]*(?:[^\w\s]+|\n|$)")
+_GREETING_TAIL = re.compile(
+    r"(?:[ \t]+(?:mr|mrs|ms|dr|prof|sr|engr)\.)?"
+    r"(?:[ \t]+[^\W_]+(?:['’\-][^\W_]+)*){0,4}?[ \t]*(?:[^\w\s]+|\n|$)"
+    # "long time (no see)!" belongs to the hello, not to what the note says
+    r"(?:[ \t]*long time(?: no (?:see|speak|talk))?[ \t]*[^\w\s]+)?"
+)
 _SIGNOFF = re.compile(
     r"(?:^|[\n.!?,;)]|\s[-—–]+)\s*(?:best(?:\s+(?:regards|wishes))?|(?:kind|warm|warmest|many|best)\s+"
     r"(?:regards|wishes|thanks)|regards|cheers|thanks(?:\s+(?:again|so\s+much|a\s+lot|in\s+advance))?|"

@@ -37,7 +37,7 @@ def run(ctx: Context) -> Outcome:
             "skills it needs: a canned offer sent to the wrong person.",
             hint="Don't send it. Offer roles that match the person's field and skills.",
         )
-    if ctx.scam:
+    if ctx.scam and not ctx.details:
         return Outcome(
             "fail",
             f"A scam pitch is a form letter by nature: nothing in it is really meant for {first}.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from connectwell.context import Context
 from connectwell.rules.base import Outcome, Rule, to_priya
 
@@ -12,10 +14,11 @@ _KIND_WORDS = {
     "article": "their article",
     "connection": "your shared connection",
     "event": "where you met",
+    "shared": "what you share",
 }
 
 
-_PRIORITY = ("article", "connection", "event", "company", "role", "skill")
+_PRIORITY = ("article", "connection", "event", "shared", "company", "role", "skill")
 
 
 def _what_to_mention(ctx: Context) -> str:
@@ -48,7 +51,7 @@ def run(ctx: Context) -> Outcome:
             hint=f"Replace {field} with the real detail (their name, company or role).",
             span=(s, e),
         )
-    names, details = ctx.name_mentions, ctx.details
+    names, details = ctx.name_mentions, ctx.details + ctx.shared_history
     if not r.name and not details:
         if not r.company and not r.skills and not r.headline:
             return Outcome(
@@ -75,6 +78,10 @@ def run(ctx: Context) -> Outcome:
         )
     # Name the most telling detail: a shared article, contact or event says more than a skill.
     d = min(details, key=lambda m: (_PRIORITY.index(m.kind), m.span[0]))
+    if d.kind == "shared":
+        s, e = ctx.orig(d.span)
+        text = " ".join(ctx.scenario.message[s:e].split())
+        d = replace(d, value=text if len(text) <= 60 else text[:59] + "…")
     return Outcome(
         "pass",
         f"Addresses {first} by name and mentions {_KIND_WORDS[d.kind]} ({d.value}).",
