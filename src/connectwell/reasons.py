@@ -32,7 +32,8 @@ CUES = re.compile(
         [
             r"\b(?:because|cos|coz|so that|given (?:your|that|how|what)|due to|in light of|thanks to)\b",
             # "since" as "because", not as "since 2019" or "it's been ages since"
-            r"(?<!ages )(?<!years )(?<!long )(?<!months )(?<!weeks )(?<!while )(?<!time )\bsince\b"
+            r"\bsince\b(?<!ages since)(?<!years since)(?<!long since)(?<!months since)(?<!weeks since)"
+            r"(?<!while since)(?<!time since)"
             r"(?! (?:\d|last|then|early|childhood|a (?:kid|child)|university|school|college|[a-z]+ (?:years?|months?|weeks?)\b))",
             r"\bas (?=(?:you|your|we|our|i|i'm|i’m)\b)",
             r"\b(?:so|which is why|that's why|that’s why) (?=(?:you|you're|you’re|i|i'd|i’d|we|we'd|we’d)\b)",

@@ -102,8 +102,8 @@ LETTERS = re.compile(r"[^\W\d_]{2,}")
 # so only full stops, question and exclamation marks and blank lines end a sentence.
 # A full stop after a title ("Mr. Mori") ends nothing; "!)" closes an aside, not the sentence.
 _SENTENCE_END = re.compile(
-    r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bprof)(?<!\bengr)(?<!\bsr)(?<!\bjr)(?<!\bvs)"
-    r"[.!?…]+(?=[\s\"'’”]|$)[\"'’”]*|\n\s*\n|\n(?=\s*[-•*])"
+    r"[.!?…]+(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bst\.)(?<!\bprof\.)(?<!\bengr\.)(?<!\bsr\.)"
+    r"(?<!\bjr\.)(?<!\bvs\.)(?=[\s\"'’”]|$)[\"'’”]*|\n\s*\n|\n(?=\s*[-•*])"
 )
 
 
