@@ -17,7 +17,7 @@ The grading itself is in connectwell.grading (what test cells call) and connectw
 import os
 
 from nbgrader.converters import Autograde, GenerateFeedback
-from nbgrader.preprocessors import Execute, GetGrades, SaveAutoGrades
+from nbgrader.preprocessors import DeduplicateIds, Execute, GetGrades, SaveAutoGrades
 
 c = get_config()  # noqa: F821 (nbgrader provides it)
 
@@ -38,6 +38,12 @@ c.OverwriteCells.add_missing_cells = True
 
 # Every check takes milliseconds; a cell that runs longer is stuck, and is interrupted.
 c.Execute.timeout = 30
+
+# Before nbgrader's checks of a submission, put back the nbgrader metadata a learner may have
+# changed (flags, points, invented or duplicated grade ids), so nbgrader does not fail on it.
+_sanitize = list(Autograde.sanitize_preprocessors.default())
+_sanitize.insert(_sanitize.index(DeduplicateIds) + 1, "connectwell.autograde.RestoreCellMetadata")
+c.Autograde.sanitize_preprocessors = _sanitize
 
 # Run the notebook with GuardedExecute, then grade every test cell again with TrustedChecks
 # before nbgrader saves the scores (see connectwell/autograde.py).

@@ -43,7 +43,9 @@ def copy_course(dest: Path, root: Path = ROOT) -> Path:
     """A copy of the course (config, solutions, exercises) to run nbgrader in."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "nbgrader_config.py", dest / "nbgrader_config.py")
-    shutil.copytree(root / SOURCE, dest / SOURCE, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        root / SOURCE, dest / SOURCE, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
     return dest
 
 
@@ -69,14 +71,19 @@ def differences(a: Path, b: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report whether exercises/ is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="only report whether exercises/ is stale"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         fresh = generate(copy_course(Path(tmp) / "course"))
         stale = differences(fresh, ROOT / RELEASE) if (ROOT / RELEASE).exists() else ["exercises/"]
         if args.check:
             if stale:
-                print(f"{RELEASE}/ is out of date ({', '.join(stale)}): run python scripts/generate_exercises.py")
+                print(
+                    f"{RELEASE}/ is out of date ({', '.join(stale)}): "
+                    "run python scripts/generate_exercises.py"
+                )
                 return 1
             print(f"{RELEASE}/ is up to date")
             return 0

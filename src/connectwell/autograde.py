@@ -21,6 +21,11 @@ RestoreCellMetadata  before nbgrader's own checks: puts back the nbgrader metada
                  makes nbgrader fail the whole submission.
 HideHiddenTests  feedback without the hidden tests' source, which nbgrader otherwise shows to
                  learners (jupyter/nbgrader#917).
+
+What this cannot stop: the kernel runs as the same OS user as nbgrader, so a learner's code
+can reach the files and processes that user can (gradebook.db, other submissions, the
+installed connectwell, nbgrader's own process). For a graded cohort, autograde in a container
+or as a user who cannot write to the course or the Python environment.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.api import Gradebook
+from nbgrader.nbgraderformat import SCHEMA_VERSION
 from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, NbGraderPreprocessor
 from traitlets import Integer, List
 
@@ -149,6 +155,7 @@ class RestoreCellMetadata(NbGraderPreprocessor):
             if meta.get(key, False) != value:
                 self.log.warning("Cell %s: %s was changed; restoring it", grade_id, key)
                 meta[key] = value
+        meta["schema_version"] = SCHEMA_VERSION
         if grade_id in self._points:
             meta["points"] = self._points[grade_id]
         else:
@@ -180,7 +187,10 @@ def evidence_in(outputs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]
 def _why_missing(outputs: list[Mapping[str, Any]]) -> str:
     errors = [o for o in outputs if o.get("output_type") == "error"]
     if not outputs:
-        return "This check never ran: the notebook stopped before it (see the cell marked KernelDied or KernelUnresponsive)."
+        return (
+            "This check never ran: an earlier cell stopped Python or never finished, so the "
+            "rest of the notebook was not run."
+        )
     for err in errors:
         ename = str(err.get("ename", ""))
         if ename in ("KernelDied", "KernelUnresponsive"):
@@ -188,7 +198,8 @@ def _why_missing(outputs: list[Mapping[str, Any]]) -> str:
         if ename in ("KeyboardInterrupt", "CellTimeoutError"):
             return "This check did not finish in time: does your code loop forever?"
     if errors:
-        return f"This check stopped with {errors[0].get('ename', 'an error')} before it could grade your answer."
+        ename = errors[0].get("ename", "an error")
+        return f"This check stopped with {ename} before it could grade your answer."
     return "This check left no record of your answer, so there is nothing to grade."
 
 
@@ -259,14 +270,14 @@ class TrustedChecks(NbGraderPreprocessor):
             return cell, resources
         try:
             calls = grading.parse_checks(source)
-        except GradingError as exc:
-            self.log.error("test cell %s: %s", grade_id, exc)
+            if calls:
+                cell.outputs = grade_cell(self._assignment, calls, list(cell.get("outputs", [])))
+        except Exception as exc:  # our bug or a broken test cell: this cell, not the cohort
+            self.log.error("could not grade test cell %s: %s", grade_id, exc, exc_info=True)
+            message = f"This test cell could not be graded ({exc}); tell your instructor."
             cell.outputs = [
-                new_output("error", ename="BrokenTest", evalue=str(exc), traceback=[str(exc)])
+                new_output("error", ename="BrokenTest", evalue=message, traceback=[message])
             ]
-            return cell, resources
-        if calls:
-            cell.outputs = grade_cell(self._assignment, calls, list(cell.get("outputs", [])))
         return cell, resources
 
 

@@ -40,7 +40,8 @@ PLACEHOLDER = re.compile(
     r"|<\s*(?:[A-Z][A-Z _]{1,30}|(?i:(?:first|last|full|recipient|contact|company|name|insert)[\w ]{0,20}))\s*>"
     r"|%[A-Za-z_]{3,}%|\$\{?[A-Z_]{3,}\}?|\bXXX+\b"
 )
-_LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]+\.? ?){1,3}?)\s*(?:[,:!—–]|\s-\s)\s*")
+# Possessive: each word is taken whole, so a long run of letters is not split every way.
+_LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]++\.?[ ]?){1,3}?)\s*(?:[,:!—–]|\s-\s)\s*")
 _ARTIFACT_NEAR = re.compile(
     r"\b(?:article|post|piece|blog|paper|essay|column|op-ed|write-?up|newsletter|talk|thread|story|report)s?\b"
 )

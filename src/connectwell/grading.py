@@ -42,9 +42,11 @@ from __future__ import annotations
 import ast
 import copy
 import html
+import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,10 +72,11 @@ EVIDENCE_MIME = "application/vnd.connectwell.evidence+json"
 RESULT_MIME = "application/vnd.connectwell.result+json"
 
 Status = Literal["pass", "wrong", "not-attempted", "crashed"]
-Kind = Literal["note", "reply", "decision", "contacts", "triage", "function"]
 KINDS = ("note", "reply", "decision", "contacts", "triage", "function")
 MENTION_KINDS = ("article", "event", "connection", "company", "role", "skill", "job-skill")
 LABELS = ("accept", "ignore", "report")
+# nbgrader's Validate report cuts lines at 90 columns after a 4-space indent.
+WIDTH = 84
 
 # The checks each kind of question accepts, besides "attempted".
 _KIND_CHECKS: dict[str, tuple[str, ...]] = {
@@ -123,15 +126,14 @@ def assignment_ids() -> list[str]:
 
 def question(assignment: str, qid: str) -> Question:
     """The question `qid` of `assignment`; a GradingError names the valid ones."""
-    book = assignments()
-    if assignment not in book:
-        raise GradingError(f"no assignment named {assignment!r}; choose from {', '.join(book)}")
-    questions = book[assignment]["questions"]
+    questions = _assignment(assignment)["questions"]
     if qid not in questions:
         raise GradingError(
             f"{assignment} has no question {qid!r}; its questions are {', '.join(questions)}"
         )
     raw = questions[qid]
+    if raw.get("kind") not in KINDS:
+        raise GradingError(f"{assignment} {qid}: kind must be one of {', '.join(KINDS)}")
     known = ("title", "answer", "kind", "given", "brief", "scenario", "hints")
     return Question(
         assignment=assignment,
@@ -237,20 +239,26 @@ class Result:
             return f"✗ Your code crashed ({where}; check {self.check})"
         return f"✗ {self._label()} failed ({where})"
 
-    def lines(self) -> list[str]:
-        """The teaching text: what failed, why it matters, what to try."""
-        out = [self.headline()]
+    def paragraphs(self) -> list[str]:
+        """The teaching text under the headline: what failed, why it matters, what to try."""
         if self.status == "pass":
-            return out
-        out.append(f"  {self.message}")
+            return []
+        out = [self.message]
         if self.why:
-            out.append(f"  Why it matters: {self.why}")
+            out.append(f"Why it matters: {self.why}")
         if self.hint:
-            out.append(f"  Try this: {self.hint}")
+            out.append(f"Try this: {self.hint}")
         if self.status != "crashed":
             out.append(
-                f'  Stuck? Run grading.hint("{self.question}"); each call gives the next hint.'
+                f'Stuck? Run grading.hint("{self.question}"); each call gives the next hint.'
             )
+        return out
+
+    def lines(self) -> list[str]:
+        """Headline and paragraphs, wrapped to fit nbgrader's Validate report (90 columns)."""
+        out = [self.headline()]
+        for text in self.paragraphs():
+            out += textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="    ")
         return out
 
     def text(self) -> str:
@@ -258,13 +266,14 @@ class Result:
 
     def to_html(self) -> str:
         colour = "#1b7f3b" if self.passed else "#b3261e"
-        head, *rest = self.lines()
         body = "".join(
-            f'<div style="margin-left:1.4em">{html.escape(line.strip())}</div>' for line in rest
+            f'<div style="margin-left:1.4em">{html.escape(text)}</div>'
+            for text in self.paragraphs()
         )
         return (
             f'<div class="cw-check cw-{self.status}" data-check="{html.escape(self.check)}">'
-            f'<span style="color:{colour};font-weight:bold">{html.escape(head)}</span>{body}</div>'
+            f'<span style="color:{colour};font-weight:bold">{html.escape(self.headline())}</span>'
+            f"{body}</div>"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -419,7 +428,8 @@ def validate_check(q: Question, check: str, args: tuple[Any, ...] = ()) -> None:
     allowed = ("attempted", *_KIND_CHECKS[q.kind])
     if check not in allowed:
         raise GradingError(
-            f"{q.assignment} {q.id} ({q.kind}) has no check {check!r}; use one of {', '.join(allowed)}"
+            f"{q.assignment} {q.id} ({q.kind}) has no check {check!r}; "
+            f"use one of {', '.join(allowed)}"
         )
     if check == "mentions" and (len(args) != 1 or args[0] not in MENTION_KINDS):
         raise GradingError(f"mentions needs one of {', '.join(MENTION_KINDS)}, got {args!r}")
@@ -576,7 +586,8 @@ def _judge_decision(q: Question, check: str, args: tuple[Any, ...], value: Any) 
             q,
             check,
             "wrong",
-            f"This offer fits {first}'s field; it only needs rewriting, so the answer is to send it.",
+            f"This offer fits {first}'s field; it only needs rewriting, so the answer is to "
+            "send it.",
             "Rewrite it to name the role and the skills that match, then send it.",
         )
     return _result(
@@ -748,7 +759,7 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
 
 
 def _call_text(name: str, case: list[Any]) -> str:
-    return f"{name}({', '.join(repr(a) for a in case)})"
+    return f"{name}({', '.join(json.dumps(a) if isinstance(a, str) else repr(a) for a in case)})"
 
 
 def _hours_between(a: str, b: str) -> float:
@@ -766,7 +777,10 @@ def prompt_reply_expected(case: list[Any]) -> tuple[bool, Finding]:
     thread = [{"from": "recipient", "at": asked, "text": "Thanks! Why would you like to connect?"}]
     if replied is not None:
         # A reply that plainly gives a reason, so only its timing decides.
-        text = "We're moving our Airflow jobs onto Kafka at Acme and your consumer-lag fix is what we need."
+        text = (
+            "We're moving our Airflow jobs onto Kafka at Acme and your consumer-lag fix is "
+            "what we need."
+        )
         thread.append({"from": "sender", "at": replied, "text": text})
     finding = _run_rule({"message": "Hi", "thread": thread}, "prompt-reply", reply_window=window)
     return finding.passed, finding
@@ -833,7 +847,8 @@ def _judge_function(q: Question, check: str, args: tuple[Any, ...], calls: Any) 
                 "wrong",
                 f"{_call_text(q.answer, case)} returned {got}, but {fact}; the prompt-reply rule "
                 f"says {'prompt' if expected else 'not prompt'} ({finding.message})",
-                "Parse both timestamps with their time zones; a missing or earlier reply is not prompt.",
+                "Parse both timestamps with their time zones; a missing or earlier reply is not "
+                "prompt.",
                 _RULES["prompt-reply"].why,
             )
     return _result(q, check, "pass", f"Right on all {len(cases)} cases.")
@@ -912,9 +927,11 @@ def start(assignment: str) -> None:
     _State.assignment = assignment
     title = book.get("title", assignment)
     n = len(book["questions"])
+    writes = any(q.get("kind") in ("note", "reply") for q in book["questions"].values())
     print(
         f'{assignment}: {title}, {n} questions. grading.show("q1") shows question 1; '
-        'grading.hint("q1") gives a hint; grading.feedback("q1") checks your note on every rule.'
+        'grading.hint("q1") gives a hint'
+        + ('; grading.feedback("q1") checks your note on every rule.' if writes else ".")
     )
 
 
@@ -937,41 +954,46 @@ def hint(qid: str) -> None:
     print(f"Hint {n + 1} of {len(q.hints)} for {qid} ({more}):\n  {q.hints[n]}")
 
 
-def _profile_lines(scenario: Mapping[str, Any], indent: str = "") -> list[str]:
-    out = []
+def _person(label: str, who: Mapping[str, Any], indent: str) -> str:
+    return f"{indent}{label}: {who.get('name', '?')}" + (
+        f", {who['headline']}" if who.get("headline") else ""
+    )
+
+
+def _profile_lines(
+    scenario: Mapping[str, Any], indent: str = "", incoming: bool = False
+) -> list[str]:
+    """The scenario as the learner should read it; `incoming` for a request they received."""
     r = scenario.get("recipient") or {}
+    s = scenario.get("sender") or {}
+    out = [_person("From", s, indent)] if incoming and s else []
     if r:
-        out.append(
-            f"{indent}To: {r.get('name', '?')}"
-            + (f", {r['headline']}" if r.get("headline") else "")
-        )
+        out.append(_person("Your profile" if incoming else "To", r, indent))
         for key, label in (
             ("skills", "Skills"),
             ("articles", "Wrote"),
             ("shared_connections", "Shared connections"),
             ("events", "Events"),
+            ("industry", "Industry"),
         ):
             if r.get(key):
-                out.append(f"{indent}  {label}: {', '.join(r[key])}")
-        if r.get("industry"):
-            out.append(f"{indent}  Industry: {r['industry']}")
-    s = scenario.get("sender") or {}
-    if s:
-        out.append(
-            f"{indent}From: {s.get('name', '?')}"
-            + (f", {s['headline']}" if s.get("headline") else "")
-        )
+                value = r[key] if isinstance(r[key], str) else ", ".join(r[key])
+                out.append(f"{indent}  {label}: {value}")
+    if s and not incoming:
+        out.append(_person("From", s, indent))
     job = scenario.get("job")
     if job:
         out.append(
-            f"{indent}Job: {job.get('title', '?')} at {job.get('company', '?')} ({job.get('industry', '')})"
+            f"{indent}Job: {job.get('title', '?')} at {job.get('company', '?')}"
+            + (f" ({job['industry']})" if job.get("industry") else "")
         )
         if job.get("skills"):
             out.append(f"{indent}  Needs: {', '.join(job['skills'])}")
     if scenario.get("message"):
-        out.append(f"{indent}Note: {scenario['message']}")
+        label = "Their note" if incoming else "The note"
+        out.append(f"{indent}{label}: {scenario['message']}")
     for m in scenario.get("thread") or []:
-        who = "They" if m["from"] == "recipient" else "You"
+        who = "They wrote" if m["from"] == "recipient" else "You wrote"
         out.append(f"{indent}{who} ({m['at']}): {m['text']}")
     return out
 
@@ -985,9 +1007,10 @@ def card(qid: str) -> str:
             lines.append(f"{name}: {person['context']}")
             lines += _profile_lines(person, "  ")
     elif q.kind == "function":
-        lines += [f"Cases the visible check tries: {c}" for c in q.extra.get("cases", [])]
+        lines.append("The visible check tries:")
+        lines += [f"  {_call_text(q.answer, list(c))}" for c in q.extra.get("cases", [])]
     else:
-        lines += _profile_lines(q.scenario)
+        lines += _profile_lines(q.scenario, incoming=q.kind == "triage")
     if q.kind == "reply":
         lines.append(f"Your reply is sent at {q.extra['reply_at']}.")
     lines.append(f"Your answer goes in {q.answer}.")
@@ -1062,14 +1085,18 @@ def _tampered() -> str | None:
 
 def _next_index() -> int:
     # Evidence records are numbered per cell run, so the autograder can pair them with the
-    # check lines of the cell.
+    # check lines of the cell. A cell run is one execute request (its msg_id), so the numbering
+    # holds even where the execution count does not move (store_history=False).
     try:
         from IPython import get_ipython
 
         shell = get_ipython()
-        cell = shell.execution_count if shell is not None else None
     except ImportError:
-        cell = None
+        shell = None
+    cell = None
+    if shell is not None:
+        header = getattr(shell, "parent_header", None) or {}
+        cell = (header.get("header") or {}).get("msg_id") or shell.execution_count
     if cell != _State.cell:
         _State.cell, _State.index = cell, 0
     index = _State.index

@@ -31,9 +31,9 @@ _LEET = str.maketrans(
     }
 )
 # A word mixing letters with look-alike digits or symbols: "pr0fits", "T3legram", "$ave".
-_MIXED = re.compile(
-    r"(?<![\w@$])(?=[\w@$!|]*[a-z])(?=[\w@$!|]*[0-9@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*"
-)
+# It starts only where such a run starts, so a long run is scanned once, not once per character;
+# "!" is left alone, since "now!" is punctuation far more often than a disguised "i".
+_MIXED = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[a-z0-9@$]*[a-z][a-z0-9@$]*")
 # Letters split up to dodge filters: "g-u-a-r-a-n-t-e-e-d", "b.t.c", "w h a t s a p p".
 # One separator between letters; a double space is where the hidden word ends
 # ("r e g i s t r a t i o n  f e e" is two words).
@@ -113,7 +113,7 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
         re.compile(
             r"(?:\b(?:whatsapp|telegram|wechat|kik|viber|signal app|snapchat|private email|personal email|gmail|"
             r"hotmail|dm me|text me|inbox me|t\.me|wa\.me)\b)"
-            r"(?=[\s\S]*\b(?:today|now|asap|urgent\w*|immediately|hurry|fast|quickly|limited|only \d+|last chance|"
+            r"(?=[\s\S]{0,200}?\b(?:today|now|asap|urgent\w*|immediately|hurry|fast|quickly|limited|only \d+|last chance|"
             r"expires?|deadline|too late|don'?t miss|seats? left|spots? left|slots? left|act now|right away|"
             r"within \d+ (?:hours?|minutes?|mins?)|at once|right now)\b)"
             r"|\b(?:today|now|asap|urgent\w*|immediately|hurry|limited|only \d+ (?:seats?|spots?|slots?)|last chance|act now)"

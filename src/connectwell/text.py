@@ -45,6 +45,17 @@ def _latin_lookalike(ch: str) -> str | None:
     return None
 
 
+def _mimics_latin(code: int) -> bool:
+    """Scripts whose letters pass for Latin ones (Greek, Cyrillic, Armenian, Cherokee, small
+    capitals); looking elsewhere costs time on every rare character and finds nothing useful."""
+    return (
+        0x370 <= code < 0x590
+        or 0x13A0 <= code < 0x1400
+        or 0x1D00 <= code < 0x1DC0
+        or 0xA640 <= code < 0xA6A0
+    )
+
+
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
     """Fold one non-ASCII character; "" for characters that carry nothing a reader sees."""
@@ -57,7 +68,7 @@ def fold_char(ch: str) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", ch):
         if not c.isascii():
-            if c.isalpha() and (lookalike := _latin_lookalike(c)):
+            if c.isalpha() and _mimics_latin(ord(c)) and (lookalike := _latin_lookalike(c)):
                 c = lookalike
             else:
                 base = "".join(
@@ -102,7 +113,7 @@ LETTERS = re.compile(r"[^\W\d_]{2,}")
 # so only full stops, question and exclamation marks and blank lines end a sentence.
 # A full stop after a title ("Mr. Mori") ends nothing; "!)" closes an aside, not the sentence.
 _SENTENCE_END = re.compile(
-    r"[.!?…]+(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bst\.)(?<!\bprof\.)(?<!\bengr\.)(?<!\bsr\.)"
+    r"(?<![.!?…])[.!?…]++(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bst\.)(?<!\bprof\.)(?<!\bengr\.)(?<!\bsr\.)"
     r"(?<!\bjr\.)(?<!\bvs\.)(?=[\s\"'’”]|$)[\"'’”]*|\n\s*\n|\n(?=\s*[-•*])"
 )
 

@@ -1,0 +1,437 @@
+"""connectwell.grading without nbgrader: the judge, the teaching text, the notebook helpers.
+
+Expected verdicts are always computed with connectwell.check on the same scenario, never
+written down, because the rules are still being tuned."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import connectwell as cw
+from connectwell import grading
+from connectwell.grading import GradingError
+
+A1, A3, A4, A5, A6 = (
+    "01_not_blank",
+    "03_explains_fit",
+    "04_prompt_reply",
+    "05_motive_upfront",
+    "06_triage",
+)
+
+
+def evidence(value: Any) -> dict[str, Any]:
+    return {"state": "ok", "value": value}
+
+
+def judge(assignment: str, qid: str, check: str, value: Any, *args: Any) -> grading.Result:
+    return grading.judge(assignment, qid, check, args, evidence(value))
+
+
+def note_scenario(assignment: str, qid: str, note: str) -> dict[str, Any]:
+    return {**grading.question(assignment, qid).base(), "message": note}
+
+
+# ---------------------------------------------------------------- grade ids
+
+
+def test_grade_ids_name_the_rule_they_grade() -> None:
+    gid = grading.parse_grade_id("q1_personalised")
+    assert gid is not None and gid.question == "q1" and gid.rule == "personalised"
+    edge = grading.parse_grade_id("q3_prompt-reply_edge-cases")
+    assert edge is not None and edge.rule == "prompt-reply" and edge.variant == "edge-cases"
+    assert str(edge) == "q3_prompt-reply_edge-cases"
+    other = grading.parse_grade_id("q2_mentions")
+    assert other is not None and other.rule is None
+    assert grading.parse_grade_id("reflection") is None
+
+
+def test_unknown_names_get_one_line_that_lists_the_choices() -> None:
+    with pytest.raises(GradingError) as exc:
+        grading.question(A1, "q9")
+    assert "q1, q2, q3" in str(exc.value) and "\n" not in str(exc.value)
+    with pytest.raises(GradingError, match="choose from 01_not_blank"):
+        grading.question("99_nothing", "q1")
+    with pytest.raises(GradingError, match="use one of attempted"):
+        judge(A1, "q1", "explains-everything", "Hi")
+
+
+# ---------------------------------------------------------------- notes: the three outcomes
+
+
+def test_an_untouched_answer_is_not_attempted_whatever_the_rules_say() -> None:
+    given = grading.question(A1, "q2").given
+    # The starting note passes some rules (it fits the limit), yet earns nothing.
+    assert cw.check(note_scenario(A1, "q2", given))["fits-limit"].passed
+    result = judge(A1, "q2", "fits-limit", given)
+    assert result.status == "not-attempted" and result.ename == "NotAttempted"
+    assert "note_carmen is still the starting note" in result.text()
+
+
+def test_a_missing_answer_is_reported_as_a_crash_not_a_name_error() -> None:
+    result = grading.judge(A1, "q1", "personalised", (), {"state": "missing"})
+    assert result.status == "crashed" and result.ename == "CodeCrashed"
+    assert "note_ben is not defined" in result.text() and "NameError" not in result.text()
+
+
+def test_a_note_of_the_wrong_type_says_what_to_write() -> None:
+    result = judge(A1, "q1", "not-blank", ["Hi", "Ben"])
+    assert result.status == "wrong" and "should be text in quotes" in result.message
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Ben!",
+        "Hi Ben, great talking about accessible dashboards at the UX Leeds meetup last night.",
+        "I'd like to add you to my professional network.",
+    ],
+)
+@pytest.mark.parametrize("rule", ["not-blank", "personalised", "has-reason", "fits-limit"])
+def test_rule_checks_follow_the_rules_verdicts(note: str, rule: str) -> None:
+    finding = cw.check(note_scenario(A1, "q1", note))[rule]
+    result = judge(A1, "q1", rule, note)
+    assert result.passed == finding.passed
+    if not result.passed:
+        assert result.ename == "RuleFailed"
+        text = result.text()
+        # Which rule, why it failed, why it matters, what to try; never a bare assertion.
+        assert rule in result.headline() and cw.RULES[rule].code in result.headline()
+        assert finding.message.split(":")[0][:30] in " ".join(text.split())
+        assert "Why it matters:" in text and "Try this:" in text
+        assert "AssertionError" not in text
+
+
+def test_teaching_text_fits_nbgraders_validate_report() -> None:
+    result = judge(A1, "q1", "personalised", "Hi Ben! " + "Really " * 40)
+    assert not result.passed
+    assert all(len(line) <= 86 for line in result.lines()[1:])
+
+
+def test_html_escapes_learner_text() -> None:
+    result = grading.Result("q1", "personalised", "wrong", "Your note <script>alert(1)</script>")
+    assert "<script>" not in result.to_html() and "&lt;script&gt;" in result.to_html()
+
+
+def test_mentions_checks_the_specific_detail() -> None:
+    event = "Hi Ben, great talking about accessible dashboards at the UX Leeds meetup last night."
+    assert judge(A1, "q1", "mentions", event, "event").passed
+    vague = "Hi Ben, great talking about accessible dashboards last night; let's stay in touch."
+    result = judge(A1, "q1", "mentions", vague, "event")
+    assert not result.passed and "UX Leeds meetup" in result.message
+    with pytest.raises(GradingError, match="mentions needs one of"):
+        judge(A1, "q1", "mentions", event, "hobby")
+
+
+def test_job_skill_means_a_skill_the_job_needs() -> None:
+    airflow_only = (
+        "Hi Priya, I'm hiring a Senior Data Engineer at Acme Robotics; your Airflow work fits."
+    )
+    kafka = "Hi Priya, I'm hiring a Senior Data Engineer at Acme Robotics; your Kafka work fits."
+    assert not judge(A3, "q1", "mentions", airflow_only, "job-skill").passed
+    assert judge(A3, "q1", "mentions", kafka, "job-skill").passed
+
+
+# ---------------------------------------------------------------- replies
+
+
+def test_a_reply_is_checked_in_its_thread() -> None:
+    q = grading.question(A4, "q2")
+    for reply in (
+        "Sorry! I heard your talk at PyCon UK 2025; we're planning delivery routes with OR-Tools.",
+        "Just networking, nothing special!",
+    ):
+        scenario = q.base()
+        scenario["thread"] = [
+            *scenario["thread"],
+            {"from": "sender", "at": q.extra["reply_at"], "text": reply},
+        ]
+        expected = cw.check(scenario)["prompt-reply"].passed
+        assert judge(A4, "q2", "prompt-reply", reply).passed == expected
+
+
+# ---------------------------------------------------------------- functions
+
+
+def _right(asked: str, replied: str | None, window_hours: float = 24) -> bool:
+    from datetime import UTC, datetime, timedelta
+
+    if replied is None:
+        return False
+
+    def parse(s: str) -> datetime:
+        d = datetime.fromisoformat(s)
+        return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+    return timedelta(0) <= parse(replied) - parse(asked) <= timedelta(hours=window_hours)
+
+
+def _naive(asked: str, replied: str | None, window_hours: float = 24) -> bool:
+    from datetime import datetime, timedelta
+
+    if replied is None:
+        return False
+    delay = datetime.fromisoformat(replied) - datetime.fromisoformat(asked)
+    return delay <= timedelta(hours=window_hours)  # forgets replies sent before the question
+
+
+def _crashes(asked: str, replied: str | None, window_hours: float = 24) -> bool:
+    return datetime_never_imported(asked)  # type: ignore[name-defined]  # noqa: F821
+
+
+def _stub(asked: str, replied: str | None, window_hours: float = 24) -> None:
+    """The release's stub: a docstring and no body."""
+
+
+EARLY = ["2026-03-02T09:00:00Z", "2026-03-02T08:00:00Z", 24]
+
+
+def run_function(fn: Any, *args: Any, check: str = "prompt-reply") -> grading.Result:
+    q = grading.question(A4, "q3")
+    found = grading.observe(q, check, args, {"is_prompt": fn})
+    return grading.judge(A4, "q3", check, args, found)
+
+
+def test_a_function_is_graded_against_the_prompt_reply_rule() -> None:
+    for case in grading.question(A4, "q3").extra["cases"] + [EARLY]:
+        expected, _ = grading.prompt_reply_expected(case)
+        assert expected == _right(*case)  # the rule and a careful function agree
+    assert run_function(_right).passed
+    assert run_function(_right, [EARLY]).passed
+
+
+def test_function_outcomes_not_attempted_crashed_wrong() -> None:
+    assert run_function(_stub).status == "not-attempted"
+    crashed = run_function(_crashes)
+    assert crashed.status == "crashed" and "NameError" in crashed.message
+    assert 'is_prompt("2026-03-02T09:00:00Z"' in crashed.message
+    wrong = run_function(_naive, [EARLY])
+    assert wrong.status == "wrong" and "before the question" in wrong.message
+    yes = run_function(lambda *a: "yes")
+    assert yes.status == "wrong" and "True or False" in yes.message
+    assert run_function("not a function").status == "wrong"
+
+
+# ---------------------------------------------------------------- decisions, contacts, triage
+
+
+def test_a_decision_agrees_with_the_rule_or_says_why_not() -> None:
+    q = grading.question(A3, "q3")
+    right, finding = grading.should_send(q)
+    # Send it only if a careful rewrite could pass not-canned; off-field offers never can.
+    careful = (
+        "Hi Lena, I'm hiring a Wind Turbine Technician at Boreal Power; your Go and PostgreSQL "
+        "work at Finwise caught my eye."
+    )
+    assert right == cw.check({**q.base(), "message": careful})["not-canned"].passed
+    good = judge(A3, "q3", "not-canned", {"send": right, "reason": "x"})
+    bad = judge(A3, "q3", "not-canned", {"send": not right, "reason": "x"})
+    assert good.passed and not bad.passed
+    if not right:
+        assert finding.message in bad.message
+    assert judge(A3, "q3", "not-canned", q.given).status == "not-attempted"
+    assert judge(A3, "q3", "not-canned", "no").status == "wrong"
+    why = ["energy", "skill"]
+    assert judge(
+        A3, "q3", "why", {"send": False, "reason": "The job is in energy, not hers."}, why
+    ).passed
+    assert not judge(A3, "q3", "why", {"send": False, "reason": "Not a fit."}, why).passed
+
+
+def test_contacts_need_a_note_exactly_where_there_is_a_reason() -> None:
+    q = grading.question(A5, "q3")
+    people = q.extra["contacts"]
+    notes = {
+        "Hannah Berg": "Hi Hannah, I'd like to connect because your article on A/B testing "
+        "pitfalls in retail matches the experiments we start at Acme.",
+        "Marco Rossi": None,
+        "Yuki Tanaka": "Hi Yuki, Alex Chen suggested I ask you about the dbt tests you wrote at "
+        "Northwind; we'd like to copy them at Acme.",
+    }
+    for name, note in notes.items():  # the notes themselves are good, by the rules
+        if note:
+            scenario = {k: v for k, v in people[name].items() if k != "context"}
+            assert cw.check({**scenario, "message": note})["has-reason"].passed
+    assert judge(A5, "q3", "has-reason", notes).passed
+    pretend = {**notes, "Marco Rossi": "Hi Marco, I'd like to connect because you work in sales."}
+    assert "Marco: you have no reason" in judge(A5, "q3", "has-reason", pretend).message
+    skipped = {**notes, "Hannah Berg": None}
+    assert "Hannah: you do have a reason" in judge(A5, "q3", "has-reason", skipped).message
+    assert judge(A5, "q3", "has-reason", q.given).status == "not-attempted"
+    assert judge(A5, "q3", "has-reason", {"Hannah Berg": None}).status == "wrong"
+
+
+@pytest.mark.parametrize("qid", ["q1", "q2", "q3", "q4"])
+def test_triage_labels_follow_the_rules(qid: str) -> None:
+    q = grading.question(A6, qid)
+    report = cw.check(q.base())
+    failing = [f.rule for f in report if f.verdict == "fail"]
+    expected = "report" if "no-scam" in failing else "ignore" if failing else "accept"
+    assert grading.triage_key(q) == (expected, failing)
+    flags = failing[:1] if expected != "report" else ["no-scam"]
+    assert judge(A6, qid, "label", {"label": expected, "red_flags": flags}).passed
+    assert judge(A6, qid, "red-flags", {"label": expected, "red_flags": flags}).passed
+    for label in {"accept", "ignore", "report"} - {expected}:
+        wrong = judge(A6, qid, "label", {"label": label, "red_flags": []})
+        assert not wrong.passed and f"the right call is {expected}" in wrong.message
+    passing = [f.rule for f in report if f.verdict == "pass"]
+    alarm = judge(A6, qid, "red-flags", {"label": expected, "red_flags": [passing[0]]})
+    assert not alarm.passed and f"passes {passing[0]}" in alarm.message
+
+
+def test_red_flags_take_names_or_codes_and_explain_unknown_ones() -> None:
+    q = grading.question(A6, "q1")
+    _, failing = grading.triage_key(q)
+    code = cw.RULES["no-scam"].code
+    if "no-scam" in failing:
+        assert judge(A6, "q1", "red-flags", {"label": "report", "red_flags": [code]}).passed
+    unknown = judge(A6, "q1", "red-flags", {"label": "report", "red_flags": ["spammy"]})
+    assert not unknown.passed and "'spammy' is not a rule name" in unknown.message
+    assert "no-scam" in unknown.hint
+    assert judge(A6, "q1", "label", {"label": "?", "red_flags": []}).status == "not-attempted"
+    assert "not a label" in judge(A6, "q1", "label", {"label": "block", "red_flags": []}).message
+
+
+# ---------------------------------------------------------------- test cells read back
+
+
+def test_parse_checks_reads_literal_calls_only() -> None:
+    source = (
+        "# a comment\n"
+        'grading.check("q1", "attempted")\n'
+        "### BEGIN HIDDEN TESTS\n"
+        'grading.check("q1", "mentions", "event")\n'
+        "### END HIDDEN TESTS\n"
+        "print('not a check')\n"
+    )
+    calls = grading.parse_checks(source)
+    assert calls == [
+        grading.CheckCall("q1", "attempted"),
+        grading.CheckCall("q1", "mentions", ("event",)),
+    ]
+    with pytest.raises(GradingError, match="must be literals"):
+        grading.parse_checks('grading.check("q1", "mentions", kind)')
+    with pytest.raises(GradingError, match="not valid Python"):
+        grading.parse_checks("grading.check(")
+
+
+# ---------------------------------------------------------------- in the notebook
+
+
+@pytest.fixture
+def notebook() -> Iterator[dict[str, Any]]:
+    """A namespace standing in for a notebook's, with the assignment started."""
+    grading.start(A1)
+    yield {"grading": grading}
+    grading._State.hints.clear()
+
+
+def run(code: str, namespace: dict[str, Any]) -> None:
+    exec(compile(code, "<cell>", "exec"), namespace)
+
+
+def test_check_passes_quietly_and_fails_with_only_the_teaching_text(
+    notebook: dict[str, Any],
+) -> None:
+    good = "Hi Ben, great talking about accessible dashboards at the UX Leeds meetup last night."
+    notebook["note_ben"] = good
+    assert cw.check(note_scenario(A1, "q1", good))["not-blank"].passed
+    run('grading.check("q1", "not-blank")', notebook)
+    notebook["note_ben"] = ""
+    with pytest.raises(grading.NotAttempted) as exc:
+        run('grading.check("q1", "personalised")', notebook)
+    shown = exc.value._render_traceback_()
+    assert shown[0].startswith("✗ Not attempted yet") and not any("Traceback" in s for s in shown)
+    del notebook["note_ben"]
+    with pytest.raises(grading.CodeCrashed):
+        run('grading.check("q1", "personalised")', notebook)
+
+
+def test_check_refuses_a_kernel_whose_rules_were_replaced(notebook: dict[str, Any]) -> None:
+    from connectwell.rules.base import Outcome
+
+    notebook["note_ben"] = "Hi!"
+    rule = cw.RULES["personalised"]
+    original = rule.run
+    object.__setattr__(rule, "run", lambda ctx: Outcome("pass", "looks fine"))
+    try:
+        with pytest.raises(grading.CodeCrashed) as exc:
+            run('grading.check("q1", "personalised")', notebook)
+        assert "Restart the kernel" in exc.value.result.text()
+    finally:
+        object.__setattr__(rule, "run", original)
+
+
+def test_hints_get_more_specific_each_time(notebook: dict[str, Any], capsys: Any) -> None:
+    hints = grading.question(A1, "q1").hints
+    for n in range(len(hints) + 1):
+        grading.hint("q1")
+        shown = capsys.readouterr().out
+        k = min(n, len(hints) - 1)
+        assert f"Hint {k + 1} of {len(hints)}" in shown and hints[k][:40] in " ".join(shown.split())
+    assert "that was the last one" in shown
+
+
+def test_show_gives_the_situation_and_escapes_it(notebook: dict[str, Any]) -> None:
+    grading.start("01_not_blank")
+    card = grading.show("q2")
+    text = repr(card)
+    assert "Carmen Ruiz" in text and "note_carmen" in text
+    assert "Food &amp; Beverage" in card._repr_html_()
+    assert "Food & Beverage" not in card._repr_html_()
+
+
+def test_feedback_reports_every_rule_on_the_current_note(notebook: dict[str, Any]) -> None:
+    notebook["note_ben"] = "Hi Ben!"
+    notebook["report"] = None
+    run('report = grading.feedback("q1")', notebook)
+    assert notebook["report"].verdicts == cw.check(note_scenario(A1, "q1", "Hi Ben!")).verdicts
+
+
+def test_the_editor_never_runs_under_nbgrader(
+    notebook: dict[str, Any], monkeypatch: Any, capsys: Any
+) -> None:
+    grading.start("02_personalised")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    notebook["note_mei"] = "Hi Mei"
+    run('editor = grading.editor("q1")', notebook)
+    assert notebook["editor"] is None and "skipped" in capsys.readouterr().out
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    run('editor = grading.editor("q1")', notebook)
+    assert "Hi Mei" in notebook["editor"].summary()
+
+
+def test_check_needs_a_started_assignment() -> None:
+    saved = copy.copy(grading._State.assignment)
+    grading._State.assignment = None
+    try:
+        with pytest.raises(GradingError, match=r"grading\.start"):
+            grading.check("q1", "personalised")
+    finally:
+        grading._State.assignment = saved
+
+
+def test_grading_stays_light_for_every_kernel() -> None:
+    """Every exercise kernel imports grading first; judging must not pull in Jupyter's stack."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "before = set(sys.modules)\n"
+        "from connectwell import grading\n"
+        "grading.judge('01_not_blank', 'q1', 'personalised', (), {'state': 'ok', 'value': 'Hi'})\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in set(sys.modules) - before})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    added = set(json.loads(done.stdout.splitlines()[-1]))
+    heavy = {"ipywidgets", "nbgrader", "pandas", "matplotlib", "IPython", "jupyter_client"}
+    assert "connectwell" in added and not added & heavy, sorted(added & heavy)
