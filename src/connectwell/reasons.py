@@ -61,7 +61,7 @@ CUES = re.compile(
             rf"\b(?:your|ur|the) (?:[\w'’-]+ ){{0,5}}?{_ARTIFACT} (?:on|about|regarding|covering|titled|called|at|in)\b",
             rf"\b(?:your|the) {_ARTIFACT} ['‘\"“]",
             r"\b(?:suggested|recommended|told me|mentioned|introduced|referred|pointed me|put us in touch|"
-            r"passed on your|passed me your|gave me your|said you)\b",
+            r"passed on your|passed me your|gave me your|said you|says you|tells me you|told me you)\b",
             r"\b(?:we|you and i|you and me) (?:both |all |each )?(?:know|knew|worked|work|met|meet|spoke|talked|"
             r"chatted|studied|served|built|spent|sat|were|collaborated|shared|ran|played|volunteered|"
             r"went|trained|taught|did|co-?wrote|co-?authored|presented|competed|overlapped|joined)\b",
@@ -69,8 +69,9 @@ CUES = re.compile(
             r"\b(?:met|meeting|speaking|chatting|talking|spoke|chatted|talked) (?:with )?(?:you )?"
             r"(?:at|during|in|on|after|over)\b",
             r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:meet|meeting|chat|chatting|talk|"
-            r"talking|speak|speaking|see|seeing|catch|catching)\b",
+            r"talking|speak|speaking|see|seeing|catch|catching|comparing|working|swapping|discussing|sharing)\b",
             rf"\bto (?:\w+ )?{_ACTION}\b",
+            rf"\b(?:connect|reach out|write|get in touch) and (?:\w+ )?{_ACTION}\b",
             r"\b(?:i'?d|i would|we'?d|we would|i’d|we’d) (?:really |so |very much |genuinely )?"
             r"(?:value|appreciate|welcome|love your|like your|love you|love to have|love for you)\b",
             r"\b(?:would|could|can|will|are|might) you (?:be )?(?:open|interested|willing|up for|able|"
@@ -97,7 +98,7 @@ CUES = re.compile(
             r"\b(?:is|are|was|were) (?:exactly |just )?(?:the|what|why|how) (?:[\w'’-]+ ){0,4}"
             r"(?:question|problem|issue|challenge|thing|answer|precedent|reason|example|approach)\w*\b",
             r"\b(?:answers|answered|solves|solved|helped|helps|changed|shaped|inspired|convinced|"
-            r"saved|unblocked|informed)\b",
+            r"saved|unblocked|informed|fixed|rescued|transformed|improved|reshaped|cut|halved|doubled)\b",
             r"\b(?:fellow)\b",
             r"\babout (?=(?:your|the|our|how|what|why|whether)\b)",
         ]
@@ -187,8 +188,10 @@ class Concreteness:
             blanked = blanked[:s] + " " * (e - s) + blanked[e:]
         self.blanked = blanked
 
-    def __call__(self, start: int, end: int) -> int:
-        score = sum(w for s, _, w in self.details if start <= s < end)
+    def __call__(self, start: int, end: int, details_from: int | None = None) -> int:
+        """Content words in [start, end); details counted from details_from (default start)."""
+        lo = start if details_from is None else details_from
+        score = sum(w for s, _, w in self.details if lo <= s < end)
         return score + sum(
             1
             for w in WORD.findall(self.blanked, start, end)
@@ -241,8 +244,10 @@ def _reason_in(
             # What follows the cue counts, and so does what the sentence already said about the
             # recipient before it ("your Kickstarter raised £48k; ... would love you to share
             # how"), but not a self-introduction that merely precedes the cue.
+            # A detail of theirs anywhere in the sentence ties it to them ("Alex Chen suggested
+            # I connect"); plain words count only from the cue or from where it turns to them.
             anchor = _YOU.search(text, start, m.end())
-            if score_of(anchor.start() if anchor else m.start(), end) >= threshold:
+            if score_of(anchor.start() if anchor else m.start(), end, start) >= threshold:
                 return Reason(m.group().strip(), (m.start(), end))
     return _job_reason(text, start, end, jobs)
 
