@@ -145,3 +145,19 @@ def test_report_carries_the_note_and_the_account_limit() -> None:
     free = cw.check(to_priya("Hi Priya"))
     premium = cw.check(to_priya("Hi Priya", account="premium"))
     assert (free.message, free.limit, premium.limit) == ("Hi Priya", 200, 300)
+
+
+def test_a_single_rule_name_is_accepted_as_well_as_a_list() -> None:
+    assert list(cw.check("Hi!", rules="not-blank").verdicts) == ["not-blank"]
+
+
+def test_an_empty_rule_list_is_refused_rather_than_passing() -> None:
+    with pytest.raises(ValueError, match="name at least one rule"):
+        cw.check("Hi!", rules=[])
+
+
+@pytest.mark.parametrize("window", ["1 day", float("nan"), None, -1, 0])
+def test_a_bad_reply_window_gets_one_clear_line(window) -> None:
+    with pytest.raises(ValueError, match=r"^reply_window: ") as info:
+        cw.check("Hi!", reply_window=window)
+    assert "\n" not in str(info.value)

@@ -23,11 +23,25 @@ def check(
     reply_window: how soon a reply counts as prompt (a timedelta, or hours as a number).
     """
     parsed = parse_scenario(scenario)
-    if not isinstance(reply_window, timedelta):
-        reply_window = timedelta(hours=float(reply_window))
-    ctx = Context(parsed, Options(reply_window=reply_window))
+    ctx = Context(parsed, Options(reply_window=_window(reply_window)))
+    if isinstance(rules, str):
+        rules = [rules]
+    if rules is not None and not rules:
+        raise ValueError("rules: name at least one rule, or leave it out to run them all")
     selected = RULES.values() if rules is None else [_rule(name) for name in rules]
     return Report(parsed.message, tuple(rule.finding(ctx) for rule in selected), parsed.limit)
+
+
+def _window(value: timedelta | float) -> timedelta:
+    if isinstance(value, timedelta):
+        hours = value.total_seconds() / 3600
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        hours = float(value)
+    else:
+        raise ValueError(f"reply_window: expected hours as a number or a timedelta, got {value!r}")
+    if not hours > 0 or hours == float("inf"):
+        raise ValueError(f"reply_window: must be a positive number of hours, got {value!r}")
+    return timedelta(hours=hours)
 
 
 def _rule(name: str):
