@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def _mimics_latin(code: int) -> bool:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def fold_char(ch: str) -> str:
     """Fold one non-ASCII character; "" for characters that carry nothing a reader sees."""
     category = unicodedata.category(ch)
@@ -65,6 +66,9 @@ def fold_char(ch: str) -> str:
         return ""
     if category in ("Zs", "Zl", "Zp"):
         return " " if category == "Zs" else "\n"
+    if not unicodedata.decomposition(ch) and not _mimics_latin(ord(ch)):
+        # Most of Unicode (CJK, emoji, most scripts) has nothing to unfold: keep it as it is.
+        return ch.lower()
     out = []
     for c in unicodedata.normalize("NFKC", ch):
         if not c.isascii():
@@ -83,20 +87,15 @@ def fold(text: str) -> Folded:
     if text.isascii():
         return Folded(text.lower())
     table = {c: fold_char(c) for c in set(text) if not c.isascii()}
+    folded = text.translate({ord(k): v for k, v in table.items()}).lower()
     if all(len(v) == 1 for v in table.values()):
-        # One character in, one out: the fast C path, and positions stay as they were.
-        return Folded(text.translate({ord(k): v for k, v in table.items()}).lower())
-    parts: list[str] = []
-    offsets: list[int] = []
-    for i, c in enumerate(text):
-        f = table.get(c)
-        if f is None:
-            parts.append(c.lower())
-            offsets.append(i)
-        elif f:
-            parts.append(f)
-            offsets.extend([i] * len(f))
-    return Folded("".join(parts), tuple(offsets) or (len(text),))
+        # One character in, one out: positions stay as they were.
+        return Folded(folded)
+    # Some characters vanish (zero-width) or grow (ligatures): folded character j came from
+    # original character offsets[j]. Built with C-level iterators, not a Python loop per character.
+    lengths = map(len, map(table.get, text, text))
+    offsets = tuple(chain.from_iterable(map(repeat, range(len(text)), lengths)))
+    return Folded(folded, offsets or (len(text),))
 
 
 @lru_cache(maxsize=8192)

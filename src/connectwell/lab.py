@@ -1,0 +1,301 @@
+"""`connectwell lab`: JupyterLab on the course, ready for a newcomer.
+
+    connectwell lab                 # the course in this folder (or the checkout connectwell is from)
+    connectwell lab PATH --port 9000 --no-browser
+
+It checks that the course extra is installed, picks a free loopback port and a random token,
+starts JupyterLab in the course folder (course/, exercises/, nbgrader_config.py), waits until it
+answers and prints one address that opens course/01_start_here.ipynb. Ctrl+C stops it.
+
+Settings that matter, and why:
+- The server runs *in* the course folder: nbgrader's Validate button reads nbgrader_config.py
+  from the server's working directory (nbgrader/server_extensions/validate_assignment).
+- Loopback only, token from the environment (JUPYTER_TOKEN) rather than the command line, so
+  other users of the machine cannot read it from `ps`.
+- No network: JupyterLab's news feed, update check and PyPI extension manager are turned off,
+  so nothing is fetched beyond the package index used to install.
+- JupyterLab runs in its own session. Ctrl+C (or SIGTERM, or closing the terminal) reaches only
+  this process, which then sends SIGTERM: that is the signal on which the server shuts its
+  kernels down (on SIGINT without a terminal it exits without doing so).
+
+The browser tests (tests/browser/) start JupyterLab through this module, so they test the same
+set-up a learner gets. Nothing here is imported by `import connectwell`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+START = "course/01_start_here.ipynb"  # where a newcomer lands
+LOOPBACK = "127.0.0.1"
+FIRST_PORT = 8888  # Jupyter's usual port; the next free one is taken when it is in use
+PORTS_TRIED = 100
+STARTUP_TIMEOUT = 180.0  # seconds; a cold start on a slow laptop takes well under a minute
+STOP_TIMEOUT = 20.0  # seconds for the server to shut its kernels down before it is killed
+
+# Python modules the course needs in the browser, and the extra that installs them.
+NEEDED = {
+    "jupyterlab": "JupyterLab",
+    "ipywidgets": "ipywidgets (the live checker)",
+    "jupyterlab_widgets": "jupyterlab_widgets (shows widgets in JupyterLab)",
+    "nbgrader": "nbgrader (the Validate button)",
+}
+INSTALL_HINT = "pip install -e '.[course]'"
+
+# JupyterLab options that keep it off the network and quiet (see the module docstring).
+OFFLINE_OPTIONS = (
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    "--LabApp.extension_manager=readonly",
+)
+
+
+class LabError(Exception):
+    """JupyterLab cannot be started; the message is the one line the user sees."""
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """How one JupyterLab server is started and reached."""
+
+    root: Path
+    port: int
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    ip: str = LOOPBACK
+    log_level: str = "WARN"  # the address we print is the line that matters; errors still show
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.ip}:{self.port}/"
+
+    def url(self, path: str = START) -> str:
+        """The address that opens `path` (a notebook or folder under root) and logs in."""
+        return f"{self.base_url}lab/tree/{path}?token={self.token}"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--ServerApp.ip={self.ip}",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",  # the port we print is the port it uses, or it fails
+            f"--ServerApp.root_dir={self.root}",
+            f"--ServerApp.log_level={self.log_level}",
+            *OFFLINE_OPTIONS,
+        ]
+
+    def environment(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        env = dict(os.environ if base is None else base)
+        env["JUPYTER_TOKEN"] = self.token
+        # The venv's bin first: nbgrader runs `alembic` from PATH when it creates a gradebook.
+        bin_dir = str(Path(sys.executable).parent)
+        env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
+        return env
+
+
+# ---------------------------------------------------------------- before starting
+
+
+def find_course(folder: str | None) -> Path:
+    """The course folder: FOLDER, else the current folder, else the checkout we are installed
+    from (an editable install), whichever has course/ and exercises/."""
+    if folder is not None:
+        candidates = [Path(folder)]
+    else:
+        candidates = [Path.cwd(), Path(__file__).resolve().parents[2]]
+    for candidate in candidates:
+        if (candidate / "course").is_dir() and (candidate / "exercises").is_dir():
+            return candidate.resolve()
+    where = folder if folder is not None else "this folder"
+    if folder is not None and not Path(folder).is_dir():
+        raise LabError(f"{folder}: no such folder; give the ConnectWell repository's path")
+    raise LabError(
+        f"{where} has no course/ and exercises/ folders; run `connectwell lab` in the "
+        "ConnectWell repository, or give its path: connectwell lab PATH"
+    )
+
+
+def missing_packages() -> list[str]:
+    """What the browser course needs and is not installed, as names a person recognises."""
+    return [what for module, what in NEEDED.items() if importlib.util.find_spec(module) is None]
+
+
+def port_is_free(port: int, ip: str = LOOPBACK) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((ip, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(ip: str = LOOPBACK, first: int = FIRST_PORT) -> int:
+    """The first free port from `first` on, or any free port the system hands out."""
+    for port in range(first, first + PORTS_TRIED):
+        if port_is_free(port, ip):
+            return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((ip, 0))
+        return int(sock.getsockname()[1])
+
+
+# ---------------------------------------------------------------- running
+
+
+def answers(settings: LabSettings) -> bool:
+    """True once the server answers an authenticated API request."""
+    request = urllib.request.Request(
+        f"{settings.base_url}api/status", headers={"Authorization": f"token {settings.token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def start(
+    settings: LabSettings, *, stdout: TextIO | int | None = None, stderr: TextIO | int | None = None
+) -> subprocess.Popen[bytes]:
+    """Start JupyterLab in its own session (see the module docstring); does not wait."""
+    return subprocess.Popen(
+        settings.command(),
+        cwd=settings.root,
+        env=settings.environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=stderr,
+        start_new_session=True,
+    )
+
+
+def wait_until_up(
+    settings: LabSettings, process: subprocess.Popen[bytes], timeout: float = STARTUP_TIMEOUT
+) -> float:
+    """Wait until the server answers; returns the seconds it took since this call."""
+    began = time.monotonic()
+    while not answers(settings):
+        code = process.poll()
+        if code is not None:
+            raise LabError(
+                f"JupyterLab stopped while starting (exit status {code}); "
+                "its messages above say why"
+            )
+        if time.monotonic() - began > timeout:
+            raise LabError(
+                f"JupyterLab did not answer at {settings.base_url} within {timeout:.0f} s"
+            )
+        time.sleep(0.2)
+    return time.monotonic() - began
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> int:
+    """Stop the server the way that shuts its kernels down (SIGTERM), killing its process
+    group only if it does not stop in time; returns its exit status."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+    return process.returncode
+
+
+class _Stop(Exception):
+    """SIGTERM or SIGHUP arrived: stop JupyterLab as Ctrl+C does."""
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop
+
+
+def address_text(settings: LabSettings) -> str:
+    return "\n".join(
+        [
+            "ConnectWell is running in JupyterLab. Open this address in your browser:",
+            "",
+            f"    {settings.url()}",
+            "",
+            "Work through course/ from 01_start_here, then the exercises in exercises/",
+            "(press Validate in a notebook's toolbar to check your answers). Ctrl+C stops it.",
+        ]
+    )
+
+
+def run(
+    folder: str | None = None,
+    port: int | None = None,
+    open_browser: bool = True,
+    *,
+    say: Callable[[str], None] = print,
+) -> int:
+    """`connectwell lab`: start JupyterLab on the course and wait until it is stopped.
+
+    Returns 0 after Ctrl+C, or JupyterLab's own exit status if it stops by itself."""
+    missing = missing_packages()
+    if missing:
+        raise LabError(f"not installed: {', '.join(missing)}; install them with {INSTALL_HINT}")
+    root = find_course(folder)
+    if port is None:
+        port = free_port()
+    elif not port_is_free(port):
+        raise LabError(f"port {port} is in use; choose another with --port, or leave it out")
+    settings = LabSettings(root=root, port=port)
+
+    handlers = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        process = start(settings)
+        wait_until_up(settings, process)
+        say(address_text(settings))
+        sys.stdout.flush()
+        if open_browser:
+            _open_browser(settings.url())
+        return process.wait()
+    except (KeyboardInterrupt, _Stop):
+        if process is not None:
+            stop(process)
+        say("JupyterLab stopped.")
+        return 0
+    except LabError:
+        if process is not None:
+            stop(process)
+        raise
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def _open_browser(url: str) -> None:
+    import webbrowser
+
+    try:
+        webbrowser.open(url)
+    except webbrowser.Error:
+        pass  # no browser on this machine (a server, a container): the printed address is enough
+
+
+def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - `connectwell lab` is main
+    from connectwell.cli import main as cli_main
+
+    return cli_main(["lab", *(argv or [])])
