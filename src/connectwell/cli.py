@@ -635,10 +635,163 @@ def rules_markdown() -> str:
     return out + "".join("\n" + rule_markdown(rule) for rule in RULES.values())
 
 
+# ---------------------------------------------------------------- connectwell lab
+
+
+def add_lab(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "lab",
+        help="open the course in JupyterLab",
+        description=(
+            "Open JupyterLab on the course (course/, exercises/) with the live checker and "
+            "nbgrader's Validate button, on this computer only (127.0.0.1), and print its "
+            "address. Ctrl+C stops it."
+        ),
+    )
+    p.add_argument(
+        "folder",
+        nargs="?",
+        metavar="FOLDER",
+        help="the ConnectWell repository (default: this folder, or the checkout installed)",
+    )
+    p.add_argument(
+        "--port", type=_port, help="the port to use (default: 8888, or the next free one)"
+    )
+    p.add_argument(
+        "--no-browser", action="store_true", help="only print the address; open no browser"
+    )
+    p.set_defaults(func=cmd_lab)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; give a number from 1 to 65535")
+    return int(text)
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from connectwell.lab import LabError, run
+
+    try:
+        return run(args.folder, args.port, open_browser=not args.no_browser)
+    except LabError as exc:
+        raise InputError(str(exc)) from None
+
+
+# ---------------------------------------------------------------- connectwell grade / report
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of workers, 1 or more")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a positive number of seconds")
+    return value
+
+
+def add_grade(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "grade",
+        help="autograde a cohort's submissions in parallel (nbgrader), with feedback and CSV",
+        description=(
+            "Autograde every learner's submission of ASSIGNMENT with nbgrader, several at a "
+            "time, then generate their feedback and write grades/ASSIGNMENT.csv. The gradebook "
+            "ends as a sequential `nbgrader autograde` leaves it. Learners already autograded "
+            "are skipped (so an interrupted run can simply be run again); --force regrades."
+        ),
+    )
+    p.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. 01_not_blank")
+    p.add_argument(
+        "--jobs", "-j", type=_jobs, help="learners graded at once (default: the number of cores)"
+    )
+    p.add_argument("--student", metavar="ID", help="grade only this learner")
+    p.add_argument("--force", action="store_true", help="regrade learners already autograded")
+    p.add_argument("--no-feedback", action="store_true", help="do not generate feedback")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=900.0,
+        metavar="SECONDS",
+        help="stop grading one learner after this long (default 900; nbgrader's per-cell "
+        "timeout in nbgrader_config.py applies first)",
+    )
+    p.add_argument(
+        "--course", default=".", metavar="DIR", help="the nbgrader course folder (default: .)"
+    )
+    p.set_defaults(func=cmd_grade)
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from connectwell.cohort import CohortError, grade
+
+    try:
+        run = grade(
+            args.course,
+            args.assignment,
+            jobs=args.jobs,
+            student=args.student,
+            force=args.force,
+            feedback=not args.no_feedback,
+            timeout=args.timeout,
+        )
+    except CohortError as exc:
+        raise InputError(str(exc)) from None
+    except KeyboardInterrupt:
+        _print(
+            f"interrupted: learners graded so far are saved; run `connectwell grade "
+            f"{args.assignment}` again to grade the rest",
+            err=True,
+        )
+        return EXIT_INTERRUPTED
+    for line in run.problems():
+        _print(f"error: {safe(line)}", err=True)
+    _print(safe(run.summary()))
+    return EXIT_PASS if run.ok else EXIT_BAD_INPUT
+
+
+def add_report(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="where the class struggles: score distribution and the rules most failed",
+        description=(
+            "Read the gradebook and show, for ASSIGNMENT (or all assignments), the score "
+            "distribution and per rule the share of learners who failed it, most failed "
+            "first. Also writes an HTML report with plots to grades/."
+        ),
+    )
+    p.add_argument(
+        "assignment", nargs="?", metavar="ASSIGNMENT", help="one assignment (default: all)"
+    )
+    p.add_argument(
+        "--course", default=".", metavar="DIR", help="the nbgrader course folder (default: .)"
+    )
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from connectwell.cohort import CohortError, report
+
+    try:
+        made = report(args.course, args.assignment)
+    except CohortError as exc:
+        raise InputError(str(exc)) from None
+    _print(safe(made.text))
+    _print(f"\nHTML report: {made.html}")
+    return EXIT_PASS
+
+
 # ---------------------------------------------------------------- the command
 
 
-SUBCOMMANDS: list[Callable[[Any], None]] = [add_check, add_rules]
+SUBCOMMANDS: list[Callable[[Any], None]] = [add_check, add_rules, add_lab, add_grade, add_report]
 
 
 def build_parser() -> argparse.ArgumentParser:

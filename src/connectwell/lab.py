@@ -12,8 +12,8 @@ Settings that matter, and why:
   from the server's working directory (nbgrader/server_extensions/validate_assignment).
 - Loopback only, token from the environment (JUPYTER_TOKEN) rather than the command line, so
   other users of the machine cannot read it from `ps`.
-- No network: JupyterLab's news feed, update check and PyPI extension manager are turned off,
-  so nothing is fetched beyond the package index used to install.
+- No network: JupyterLab's news feed (and its question whether to fetch it), update check and
+  PyPI extension manager are off, so nothing is fetched beyond the package index used to install.
 - JupyterLab runs in its own session. Ctrl+C (or SIGTERM, or closing the terminal) reaches only
   this process, which then sends SIGTERM: that is the signal on which the server shuts its
   kernels down (on SIGINT without a terminal it exits without doing so).
@@ -34,7 +34,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -56,6 +56,7 @@ NEEDED = {
 }
 INSTALL_HINT = "pip install -e '.[course]'"
 
+CONFIG_DIR = Path(__file__).resolve().parent / "jupyter_config"
 # JupyterLab options that keep it off the network and quiet (see the module docstring).
 OFFLINE_OPTIONS = (
     "--LabApp.news_url=None",
@@ -97,16 +98,31 @@ class LabSettings:
             "--ServerApp.port_retries=0",  # the port we print is the port it uses, or it fails
             f"--ServerApp.root_dir={self.root}",
             f"--ServerApp.log_level={self.log_level}",
+            f"--LabApp.log_level={self.log_level}",
+            # Kernels talk to the server over Unix sockets, not loopback TCP ports (and ipykernel
+            # does not warn the learner about unencrypted TCP at every kernel start).
+            "--KernelManager.transport=ipc",
             *OFFLINE_OPTIONS,
+            # Containers and CI machines often run everything as root; Jupyter refuses to start
+            # there without this, and refusing helps no one who is root already.
+            *(["--ServerApp.allow_root=True"] if _is_root() else []),
         ]
 
     def environment(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         env = dict(os.environ if base is None else base)
         env["JUPYTER_TOKEN"] = self.token
+        # JupyterLab defaults for the course (jupyter_config/labconfig): never fetch news, so it
+        # does not open by asking a newcomer about a news feed. The learner's own settings win.
+        extra = [str(CONFIG_DIR), env.get("JUPYTER_CONFIG_PATH", "")]
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in extra if p)
         # The venv's bin first: nbgrader runs `alembic` from PATH when it creates a gradebook.
         bin_dir = str(Path(sys.executable).parent)
         env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
         return env
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 # ---------------------------------------------------------------- before starting
@@ -138,6 +154,8 @@ def missing_packages() -> list[str]:
 
 def port_is_free(port: int, ip: str = LOOPBACK) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the server will (tornado sets it): a port a stopped server left in TIME_WAIT is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((ip, port))
         except OSError:
@@ -262,7 +280,10 @@ def run(
         raise LabError(f"port {port} is in use; choose another with --port, or leave it out")
     settings = LabSettings(root=root, port=port)
 
-    handlers = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # Ctrl+C raises KeyboardInterrupt even where the shell started us with SIGINT ignored (a
+    # background job); SIGTERM and SIGHUP (the terminal closed) stop JupyterLab the same way.
+    handlers = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler)}
+    handlers |= {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     process: subprocess.Popen[bytes] | None = None
     try:
         process = start(settings)
@@ -293,9 +314,3 @@ def _open_browser(url: str) -> None:
         webbrowser.open(url)
     except webbrowser.Error:
         pass  # no browser on this machine (a server, a container): the printed address is enough
-
-
-def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - `connectwell lab` is main
-    from connectwell.cli import main as cli_main
-
-    return cli_main(["lab", *(argv or [])])

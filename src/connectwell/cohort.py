@@ -1,0 +1,933 @@
+"""`connectwell grade` and `connectwell report`: grade a cohort in parallel on stock nbgrader,
+and show where the class struggles.
+
+nbgrader grades one submission after another (jupyter/nbgrader#174), and its SQLite gradebook
+takes one writer at a time. `grade` runs N workers (connectwell/cohort_worker.py), each with a
+private copy of the course (the gradebook snapshot and the assignment's source), each running
+nbgrader's own Autograde and GenerateFeedback converters with the course's nbgrader_config.py.
+This process hands out learners one at a time and is the only writer of the real gradebook: it
+copies in exactly the fields autograde writes (submission timestamp, each cell's auto_score and
+needs_manual_grade, auto comments, late penalty), so the gradebook ends as a sequential
+`nbgrader autograde` leaves it. A learner's rows do not depend on any other learner's, so the
+order in which workers finish does not matter. Feedback is made a few learners at a time per
+worker (FEEDBACK_BATCH), as `nbgrader generate_feedback` makes it for many at once.
+
+Safety: submitted/ is only read. A learner's grades land in the gradebook in one transaction as
+soon as they are autograded; once their feedback is made, their feedback and autograded folders
+are moved into the course (renames, atomic), autograded last. An autograded folder is what
+marks a learner done: a rerun skips those, as nbgrader does, and grades every other learner
+again, rewriting their gradebook rows alike. So a run killed at any point, run again, finishes
+with the same scores. A notebook that is broken, loops, or kills its grader costs only its own
+learner: the rest are graded.
+
+Heavy imports (nbgrader, tqdm) happen inside the functions that use them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import math
+import os
+import re
+import selectors
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+import warnings
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from connectwell.cohort_report import GRADES_DIR, ReportError, gradebook_problem
+
+SCRATCH_DIR = ".connectwell-grading"  # per-worker course copies; removed when a run ends
+DEFAULT_TIMEOUT = 900.0  # s per learner; a backstop over nbgrader's per-cell timeout
+START_TIMEOUT = 180.0  # s for a worker to load nbgrader and copy the course
+MAX_ATTEMPTS = 2  # a learner whose grader died is tried once more in a fresh worker
+# Feedback is made for up to this many learners at once: nbgrader compiles its HTML templates
+# once per run, which costs about as much as one learner's feedback.
+FEEDBACK_BATCH = 5
+
+
+class CohortError(Exception):
+    """Bad input or a course that cannot be graded; the message is the one line shown."""
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# ---------------------------------------------------------------- the result
+
+
+@dataclass
+class GradeRun:
+    """What one `connectwell grade` did."""
+
+    course: Path
+    assignment: str
+    jobs: int
+    feedback: bool = True
+    graded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # learner -> why
+    no_feedback: dict[str, str] = field(default_factory=dict)  # graded, but feedback failed
+    unsaved: list[str] = field(default_factory=list)  # not graded: the run stopped first
+    stopped: str = ""  # why the run stopped early, if it did
+    seconds: float = 0.0
+    csv: Path | None = None
+    log: Path | None = None
+    scores: str = ""  # the cohort's score distribution, in one line
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.no_feedback or self.stopped)
+
+    def _rel(self, path: Path | None) -> str:
+        if path is None:
+            return "-"
+        with contextlib.suppress(ValueError):
+            return str(path.relative_to(self.course))
+        return str(path)
+
+    def problems(self) -> list[str]:
+        """One line per learner who needs the instructor, and why the run stopped."""
+        lines = [f"{sid}: {why}" for sid, why in sorted(self.failed.items())]
+        lines += [f"{sid}: graded, but no feedback: {why}" for sid, why in self.no_feedback.items()]
+        if self.stopped:
+            lines.append(self.stopped)
+        return lines
+
+    def summary(self) -> str:
+        a = self.assignment
+        done = len(self.graded)
+        lines = [
+            f"{a}: graded {done} learner(s) in {self.seconds:.1f} s with {self.jobs} worker(s)"
+            + (
+                f"; {len(self.skipped)} already graded, skipped (--force regrades)"
+                if self.skipped
+                else ""
+            )
+            + "."
+        ]
+        if self.failed:
+            lines.append(
+                f"{len(self.failed)} could not be graded (see the errors; fix and rerun "
+                f"`connectwell grade {a}`: graded learners are skipped)."
+            )
+        if self.unsaved:
+            lines.append(f"Not graded before the run stopped: {', '.join(self.unsaved)}.")
+        if self.scores:
+            lines.append(self.scores)
+        lines.append(f"Grades: {self._rel(self.csv)}   log: {self._rel(self.log)}")
+        if self.feedback and self.graded:
+            lines.append(f"Feedback: feedback/<learner>/{a}/")
+        lines.append(f"Where the class struggles: connectwell report {a}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- checking the course
+
+
+def check_course(course: Path) -> Path:
+    course = Path(course).expanduser().resolve()
+    if not course.is_dir():
+        raise CohortError(f"{course}: no such folder; give the course folder with --course")
+    if not (course / "nbgrader_config.py").is_file():
+        raise CohortError(
+            f"{course} is not an nbgrader course (no nbgrader_config.py); run this in the "
+            "course folder or give it with --course"
+        )
+    return course
+
+
+def gradebook_file(coursedir: Any) -> Path:
+    from connectwell.cohort_worker import sqlite_path
+
+    db = sqlite_path(coursedir.db_url)
+    if db is None:
+        raise CohortError(
+            f"connectwell grade needs nbgrader's SQLite gradebook; this course uses "
+            f"{coursedir.db_url.split(':', 1)[0]} (grade it with `nbgrader autograde`)"
+        )
+    return db
+
+
+def _read_only(db: Path, timeout: float) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=timeout)
+
+
+def check_assignment(coursedir: Any, db: Path, assignment: str, timeout: float) -> None:
+    """The assignment must be in the gradebook (nbgrader generate_assignment puts it there)."""
+    source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+    if not db.is_file():
+        raise CohortError(
+            f"no gradebook ({db.name}) in {Path(coursedir.root)}; create it with "
+            f"`nbgrader generate_assignment {assignment}`"
+        )
+    try:
+        with contextlib.closing(_read_only(db, timeout)) as con:
+            known = sorted(row[0] for row in con.execute("SELECT name FROM assignment"))
+    except sqlite3.Error as exc:
+        raise CohortError(gradebook_problem(db.name, exc) + "; nothing was graded") from None
+    if assignment in known:
+        return
+    if source.is_dir():
+        raise CohortError(
+            f"{assignment} is not in the gradebook yet; run "
+            f"`nbgrader generate_assignment {assignment}` first"
+        )
+    raise CohortError(
+        f"no assignment named {assignment!r}; the gradebook has: {', '.join(known) or 'none'}"
+    )
+
+
+def check_unlocked(db: Path, timeout: float) -> None:
+    """Take and drop the write lock, so a held gradebook stops us before any grading."""
+    try:
+        with contextlib.closing(sqlite3.connect(db, timeout=timeout)) as con:
+            con.isolation_level = None
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise CohortError(gradebook_problem(db.name, exc) + "; nothing was graded") from None
+
+
+def submitted_learners(coursedir: Any, assignment: str) -> list[str]:
+    """Every learner with a submission folder for the assignment, sorted."""
+    step = coursedir.submitted_directory
+    pattern = coursedir.format_path(step, "*", glob.escape(assignment))
+    regex = coursedir.format_path(step, "(?P<student>[^/]+)", re.escape(assignment), escape=True)
+    found = []
+    for path in glob.glob(pattern):
+        m = re.fullmatch(regex, path)
+        if m and os.path.isdir(path):
+            found.append(m["student"])
+    return sorted(found)
+
+
+def _timestamp(folder: Path) -> datetime | None:
+    from nbgrader.utils import parse_utc
+
+    stamp = folder / "timestamp.txt"
+    try:
+        text = stamp.read_text(encoding="utf-8").strip()
+        return parse_utc(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
+def plan(
+    coursedir: Any, assignment: str, learners: list[str], force: bool
+) -> tuple[list[str], list[str]]:
+    """(to grade, already graded): nbgrader's rule, so a rerun after a kill picks up where
+    it stopped. A learner is regraded with --force, or when the submission is newer."""
+    todo, skipped = [], []
+    for sid in learners:
+        dest = Path(coursedir.format_path(coursedir.autograded_directory, sid, assignment))
+        src = Path(coursedir.format_path(coursedir.submitted_directory, sid, assignment))
+        if not dest.exists() or force:
+            todo.append(sid)
+            continue
+        new, old = _timestamp(src), _timestamp(dest)
+        (todo if new is not None and old is not None and new > old else skipped).append(sid)
+    return todo, skipped
+
+
+def diagnose(coursedir: Any, assignment: str, sid: str, nbgrader_says: str) -> str:
+    """Why a learner could not be graded, in words an instructor can act on."""
+    folder = Path(coursedir.format_path(coursedir.submitted_directory, sid, assignment))
+    rel = os.path.relpath(folder, coursedir.root)
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        return f"{rel}/ holds no notebook; ask {sid} to submit {assignment}.ipynb"
+    for nb in notebooks:
+        where = os.path.relpath(nb, coursedir.root)
+        try:
+            doc = json.loads(nb.read_bytes().decode("utf-8"))
+        except (ValueError, OSError) as exc:
+            return f"{where} is not a readable notebook ({exc}); ask {sid} to submit it again"
+        if not isinstance(doc, dict) or not isinstance(doc.get("cells"), list):
+            return f"{where} is JSON but not a Jupyter notebook; ask {sid} to submit it again"
+    return f"nbgrader could not grade it: {nbgrader_says or 'no reason given'} (see the log)"
+
+
+# ---------------------------------------------------------------- files
+
+
+@contextlib.contextmanager
+def scratch_space(course: Path) -> Iterator[Path]:
+    """The run's scratch folder, with a lock so that two runs never share a course."""
+    root = course / SCRATCH_DIR
+    root.mkdir(exist_ok=True)
+    lock = (root / "lock").open("a+")
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # no flock (Windows): one run at a time is up to the user
+            pass
+        except BlockingIOError:
+            raise CohortError(
+                "another `connectwell grade` is running in this course; wait for it to finish"
+            ) from None
+        for stale in root.iterdir():  # a killed run's copies
+            if stale.is_dir():
+                _wait_for_stale_worker(stale)
+                shutil.rmtree(stale, ignore_errors=True)
+        yield root
+    finally:
+        lock.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _wait_for_stale_worker(folder: Path, patience: float = 15.0) -> None:
+    """A killed run's worker stops by itself once it sees its parent gone; give it time to,
+    so it does not write into the folder we are about to delete."""
+    try:
+        pid = int((folder / "worker.pid").read_text())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if b"connectwell.cohort_worker" not in cmdline:
+        return
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.2)
+
+
+def replace_dir(dest: Path, new: Path, trash: Path) -> None:
+    """Put `new` at `dest` by renames: a reader sees the old folder or the new one, never half."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    old = trash / uuid.uuid4().hex
+    if dest.exists():
+        os.replace(dest, old)
+    try:
+        os.replace(new, dest)
+    except OSError:  # another file system: copy instead
+        shutil.copytree(new, dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_dir(dest: Path, trash: Path) -> None:
+    if dest.exists():
+        old = trash / uuid.uuid4().hex
+        os.replace(dest, old)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- the one gradebook writer
+
+
+class GradebookLocked(Exception):
+    pass
+
+
+def merge(gb: Any, assignment: str, sid: str, record: dict[str, Any]) -> None:
+    """Write what autograde wrote in a worker's gradebook for `sid` into `gb`: the fields
+    nbgrader's Autograde sets, and nothing a grader may have set by hand."""
+    from nbgrader.api import MissingEntry
+
+    gb.update_or_create_student(sid)
+    try:
+        sub = gb.find_submission(assignment, sid)
+    except MissingEntry:
+        sub = gb.add_submission(assignment, sid)
+    stamp = record["timestamp"]
+    sub.timestamp = datetime.fromisoformat(stamp) if stamp else None
+    for nb in sub.notebooks:
+        data = record["notebooks"].get(nb.name)
+        if data is None:
+            continue
+        nb.late_submission_penalty = data["late_submission_penalty"]
+        graded = {c.id: c.name for c in (*nb.notebook.grade_cells, *nb.notebook.task_cells)}
+        for grade in nb.grades:
+            auto, manual = data["grades"][graded[grade.cell_id]]
+            grade.auto_score = auto
+            grade.needs_manual_grade = manual
+        answers = {c.id: c.name for c in (*nb.notebook.solution_cells, *nb.notebook.task_cells)}
+        for comment in nb.comments:
+            comment.auto_comment = data["comments"][answers[comment.cell_id]]
+    gb.db.commit()
+
+
+class Writer:
+    """The main gradebook, opened once, written one learner per transaction."""
+
+    def __init__(self, db_url: str, course_id: str, lock_timeout: float) -> None:
+        from nbgrader.api import Gradebook
+
+        self.lock_timeout = lock_timeout
+        # As autograde opens it: with the course id (Autograde) and without (SaveAutoGrades),
+        # each of which adds its course row if missing.
+        with Gradebook(db_url):
+            pass
+        self.gb = Gradebook(db_url, course_id)
+
+    def merge(self, assignment: str, sid: str, record: dict[str, Any]) -> None:
+        from sqlalchemy.exc import OperationalError, SAWarning
+
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                with warnings.catch_warnings():
+                    # nbgrader's add_submission trips SQLAlchemy's autoflush warnings; they
+                    # say nothing about the grades.
+                    warnings.simplefilter("ignore", SAWarning)
+                    merge(self.gb, assignment, sid, record)
+                return
+            except OperationalError as exc:
+                self.gb.db.rollback()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise GradebookLocked(str(exc)) from None
+                time.sleep(0.5)
+
+    def close(self) -> None:
+        self.gb.close()
+
+
+def gradebook_state(db: Path) -> dict[str, Any]:
+    """Everything a gradebook says about learners and their grades, without nbgrader's random
+    row ids: two gradebooks graded alike compare equal. For tests and the benchmark."""
+    with contextlib.closing(_read_only(db, 30)) as con:
+        grades = con.execute(
+            """SELECT sa.student_id, a.name, nb.name, bc.name, g.auto_score, g.manual_score,
+                      g.extra_credit, g.needs_manual_grade
+               FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+               JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+               JOIN assignment a ON sa.assignment_id = a.id
+               JOIN notebook nb ON sn.notebook_id = nb.id
+               JOIN base_cell bc ON g.cell_id = bc.id"""
+        ).fetchall()
+        comments = con.execute(
+            """SELECT sa.student_id, a.name, nb.name, bc.name, c.auto_comment, c.manual_comment
+               FROM comment c JOIN submitted_notebook sn ON c.notebook_id = sn.id
+               JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+               JOIN assignment a ON sa.assignment_id = a.id
+               JOIN notebook nb ON sn.notebook_id = nb.id
+               JOIN base_cell bc ON c.cell_id = bc.id"""
+        ).fetchall()
+        submissions = con.execute(
+            """SELECT sa.student_id, a.name, sa.timestamp, sa.extension, nb.name, sn.flagged,
+                      sn.late_submission_penalty
+               FROM submitted_notebook sn JOIN submitted_assignment sa
+                    ON sn.assignment_id = sa.id
+               JOIN assignment a ON sa.assignment_id = a.id
+               JOIN notebook nb ON sn.notebook_id = nb.id"""
+        ).fetchall()
+        students = con.execute(
+            "SELECT id, first_name, last_name, email, lms_user_id FROM student"
+        ).fetchall()
+        courses = con.execute("SELECT id FROM course").fetchall()
+    return {
+        "grades": sorted(grades, key=repr),
+        "comments": sorted(comments, key=repr),
+        "submissions": sorted(submissions, key=repr),
+        "students": sorted(students, key=repr),
+        "courses": sorted(courses),
+    }
+
+
+# ---------------------------------------------------------------- workers
+
+
+@dataclass
+class _Worker:
+    proc: subprocess.Popen[str]
+    scratch: Path
+    log: IO[str]
+    ready: bool = False
+    student: str | None = None  # the learner it is grading
+    making_feedback: bool = False  # busy with a feedback job for `pending`
+    # Autograded here, in the gradebook, waiting for feedback: (learner, autograded folder).
+    pending: list[tuple[str, Path]] = field(default_factory=list)
+    jobs: int = 0  # jobs handed to it so far
+    since: float = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self.student is not None or self.making_feedback
+
+    started: float = field(default_factory=time.monotonic)
+
+
+class Pool:
+    """Worker processes, each grading one learner at a time in its own course copy."""
+
+    def __init__(self, course: Path, scratch: Path, assignment: str) -> None:
+        self.course, self.scratch, self.assignment = course, scratch, assignment
+        self.workers: list[_Worker] = []
+        self.selector = selectors.DefaultSelector()
+        self.retired: list[_Worker] = []
+        self.limit = 1000  # workers started in all; set by the run from its learner count
+        self.started = 0
+        self.ever_ready = False
+
+    def spawn(self) -> _Worker:
+        if self.started >= self.limit:
+            raise CohortError(
+                f"grading workers keep stopping ({self.started} started); see "
+                f"{GRADES_DIR}/{self.assignment}-grade.log"
+            )
+        self.started += 1
+        folder = self.scratch / f"w{self.started}"
+        folder.mkdir()
+        env = dict(os.environ)
+        # nbgrader runs `alembic` from PATH; the venv may not be activated.
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        log = (folder / "worker.log").open("w", encoding="utf-8")
+        cmd = [sys.executable, "-m", "connectwell.cohort_worker", "--course", str(self.course)]
+        cmd += ["--scratch", str(folder), "--assignment", self.assignment]
+        proc = subprocess.Popen(
+            cmd,
+            cwd=self.course,  # where an instructor runs nbgrader: its config loads the same way
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+            start_new_session=True,  # Ctrl-C reaches us only; we stop the workers in order
+        )
+        worker = _Worker(proc, folder, log)
+        self.workers.append(worker)
+        assert proc.stdout is not None
+        self.selector.register(proc.stdout, selectors.EVENT_READ, worker)
+        return worker
+
+    def _send(self, worker: _Worker, job: dict[str, Any]) -> None:
+        assert worker.proc.stdin is not None
+        worker.since = time.monotonic()
+        worker.jobs += 1
+        worker.proc.stdin.write(json.dumps(job) + "\n")
+        worker.proc.stdin.flush()
+
+    def send(self, worker: _Worker, sid: str) -> None:
+        worker.student = sid
+        self._send(worker, {"student": sid})
+
+    def send_feedback(self, worker: _Worker) -> None:
+        worker.making_feedback = True
+        self._send(worker, {"feedback": [sid for sid, _ in worker.pending]})
+
+    def events(self, timeout: float) -> list[tuple[_Worker, dict[str, Any] | None]]:
+        """Messages from workers; None for a worker whose output ended (it died)."""
+        out: list[tuple[_Worker, dict[str, Any] | None]] = []
+        for key, _ in self.selector.select(timeout):
+            worker: _Worker = key.data
+            line = key.fileobj.readline()  # type: ignore[union-attr]
+            try:
+                out.append((worker, json.loads(line) if line else None))
+            except ValueError:
+                out.append((worker, None))
+        return out
+
+    def tail(self, worker: _Worker, lines: int = 3) -> str:
+        with contextlib.suppress(OSError):
+            text = (worker.scratch / "worker.log").read_text(encoding="utf-8", errors="replace")
+            return " | ".join(line.strip() for line in text.splitlines()[-lines:] if line.strip())
+        return ""
+
+    def _forget(self, worker: _Worker) -> None:
+        if worker in self.workers:
+            self.workers.remove(worker)
+            with contextlib.suppress(KeyError, ValueError):
+                self.selector.unregister(worker.proc.stdout)  # type: ignore[arg-type]
+        with contextlib.suppress(OSError):
+            worker.proc.stdin.close()  # type: ignore[union-attr]
+
+    def retire(self, worker: _Worker) -> None:
+        """An idle worker that is not needed: closing its input makes it exit by itself."""
+        self._forget(worker)
+        self.retired.append(worker)
+
+    def kill(self, worker: _Worker) -> None:
+        """SIGTERM (the worker shuts its kernel down), then SIGKILL if it lingers."""
+        self._forget(worker)
+        self._end(worker, patience=0.0)
+
+    @staticmethod
+    def _end(worker: _Worker, patience: float) -> None:
+        for sig, wait in ((None, patience), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+            if sig is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(worker.proc.pid, sig)  # its own session: the worker only
+            try:
+                worker.proc.wait(wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        with contextlib.suppress(OSError):
+            worker.proc.stdout.close()  # type: ignore[union-attr]
+        worker.log.close()
+
+    def close(self, patience: float = 3.0) -> None:
+        """Every worker ends: idle ones on their own when their input closes, busy ones (on
+        Ctrl-C or an error) are stopped."""
+        for worker in list(self.workers):
+            self.retire(worker)
+        for worker in self.retired:
+            # A busy worker has nothing worth finishing; one never used, nothing to finish.
+            no_wait = worker.busy or worker.jobs == 0
+            self._end(worker, patience=0.0 if no_wait else patience)
+        self.retired.clear()
+        self.selector.close()
+
+
+# ---------------------------------------------------------------- grading
+
+
+class _Run:
+    """The dispatch loop: hand out learners, harvest results, replace workers that die."""
+
+    def __init__(
+        self,
+        run: GradeRun,
+        pool: Pool,
+        coursedir: Any,
+        writer_args: tuple[str, str, float],
+        trash: Path,
+        log: IO[str],
+        timeout: float,
+    ) -> None:
+        self.run, self.pool, self.cd = run, pool, coursedir
+        self.writer_args = writer_args
+        self.writer: Writer | None = None
+        self.trash, self.log, self.timeout = trash, log, timeout
+        self.attempts: Counter[str] = Counter()
+
+    def go(self, todo: list[str], jobs: int, progress: bool) -> None:
+        from tqdm import tqdm
+
+        queue = deque(todo)
+        # Feedback in batches, but several per worker, so that learners are finished (and
+        # safe from a crash) along the way, not all at the end.
+        self.batch = max(1, min(FEEDBACK_BATCH, math.ceil(len(todo) / (2 * jobs))))
+        # Enough for every learner's retry in a fresh worker; beyond that something is wrong.
+        self.pool.limit = self.pool.started + jobs + MAX_ATTEMPTS * len(todo)
+        self.bar = tqdm(
+            total=len(todo),
+            desc=f"grading {self.run.assignment}",
+            unit="learner",
+            file=sys.stderr,
+            disable=None if progress else True,  # None: only on a terminal
+        )
+        workers = self.pool.workers
+        try:
+            while queue or any(w.busy or w.pending for w in workers):
+                if not queue:  # nothing left to hand out: idle workers free their core
+                    for idle in [w for w in workers if not w.busy and not w.pending]:
+                        self.pool.retire(idle)
+                while queue and len(workers) < jobs:  # also replaces lost ones
+                    self.pool.spawn()
+                for w in workers:
+                    if not w.ready or w.busy:
+                        continue
+                    if w.pending and (len(w.pending) >= self.batch or not queue):
+                        self.pool.send_feedback(w)
+                    elif queue:
+                        self.pool.send(w, queue.popleft())
+                for worker, msg in self.pool.events(0.5):
+                    self._message(worker, msg, queue)
+                self._deadlines(queue)
+        except GradebookLocked as exc:
+            self.run.stopped = (
+                gradebook_problem("gradebook.db", exc)
+                + "; learners graded so far are saved, the rest were not graded"
+            )
+            self.run.unsaved = sorted(
+                [
+                    *queue,
+                    *(w.student for w in workers if w.student),
+                    *(sid for w in workers for sid, _ in w.pending),
+                ]
+            )
+        finally:
+            self.bar.close()
+            if self.writer is not None:
+                self.writer.close()
+
+    def _message(self, worker: _Worker, msg: dict[str, Any] | None, queue: deque[str]) -> None:
+        if msg is None:
+            self._lost(worker, queue, "its grading process stopped unexpectedly")
+        elif "error" in msg and "student" not in msg:
+            raise CohortError(f"nbgrader could not start in this course: {msg['error']}")
+        elif msg.get("ready"):
+            worker.ready = self.pool.ever_ready = True
+        elif worker.making_feedback and "feedback" in msg:
+            worker.making_feedback = False
+            self.log.write(f"\n=== feedback\n{msg.get('log', '')}\n")
+            self._finish(worker, msg["feedback"])
+        elif worker.student is not None and msg.get("student") == worker.student:
+            sid, worker.student = worker.student, None
+            self._graded(worker, sid, msg)
+            self.bar.set_postfix_str(sid[:20], refresh=False)
+            self.bar.update(1)
+        else:
+            self._lost(worker, queue, "its grading process answered out of turn")
+
+    def _lost(self, worker: _Worker, queue: deque[str], why: str) -> None:
+        sid = worker.student
+        tail = self.pool.tail(worker)
+        self.pool.kill(worker)
+        self.log.write(f"\n=== worker {worker.scratch.name} ended: {why}\n{tail}\n")
+        if not worker.ready and not self.pool.ever_ready and sid is None:
+            raise CohortError(f"the grading worker could not start: {tail or why}")
+        if worker.making_feedback:  # their grades are in: place them, without feedback
+            self._finish(worker, {})
+        # Learners it had autograded are graded again elsewhere (their gradebook rows are
+        # rewritten alike); this is not their doing, so it is no attempt of theirs.
+        queue.extendleft(reversed([s for s, _ in worker.pending]))
+        worker.pending.clear()
+        if sid is None:
+            return
+        self.attempts[sid] += 1
+        if self.attempts[sid] < MAX_ATTEMPTS:
+            queue.appendleft(sid)  # maybe not this learner's fault: once more, fresh worker
+        else:
+            self._fail(
+                sid,
+                f"{why} twice while grading this notebook (does it kill processes or exhaust "
+                "memory?); the other learners were not affected",
+            )
+
+    def _fail(self, sid: str, why: str) -> None:
+        """As nbgrader does for a submission it could not grade: no autograded output (an old
+        one would make the next run skip this learner)."""
+        cd = self.cd
+        folder = Path(cd.format_path(cd.autograded_directory, sid, self.run.assignment))
+        remove_dir(folder, self.trash)
+        self.run.failed[sid] = why
+
+    def _deadlines(self, queue: deque[str]) -> None:
+        now = time.monotonic()
+        for worker in list(self.pool.workers):
+            if worker.busy and now - worker.since > self.timeout:
+                sid = worker.student
+                worker.student = None
+                self._lost(worker, queue, f"it was still working after {self.timeout:.0f} s")
+                if sid is not None:
+                    self._fail(
+                        sid,
+                        f"still being graded after {self.timeout:.0f} s, so it was stopped "
+                        "(does the notebook run forever?)",
+                    )
+            elif not worker.ready and now - worker.started > START_TIMEOUT:
+                self.pool.kill(worker)
+                raise CohortError(
+                    f"a grading worker did not start within {START_TIMEOUT:.0f} s: "
+                    f"{self.pool.tail(worker) or 'no output'}"
+                )
+
+    def _inside(self, worker: _Worker, path: str | None) -> Path | None:
+        """A folder the worker made, only if it is inside its own copy of the course."""
+        if not path:
+            return None
+        p = Path(path).resolve()
+        return p if p.is_relative_to(worker.scratch.resolve()) and p.is_dir() else None
+
+    def _graded(self, worker: _Worker, sid: str, msg: dict[str, Any]) -> None:
+        """A learner autograded: into the gradebook now; into the course after feedback."""
+        self.log.write(f"\n=== {sid}\n{msg.get('log', '')}\n")
+        if msg.get("record") is not None:
+            if self.writer is None:
+                self.writer = Writer(*self.writer_args)
+            try:
+                self.writer.merge(self.run.assignment, sid, msg["record"])
+            except GradebookLocked:
+                worker.student = sid  # reported as not graded
+                raise
+        made = self._inside(worker, msg.get("autograded"))
+        if not (msg.get("ok") and made is not None):
+            self._fail(sid, diagnose(self.cd, self.run.assignment, sid, str(msg.get("error", ""))))
+        elif self.run.feedback:
+            worker.pending.append((sid, made))
+        else:
+            self._place(sid, made, None)
+        self.log.flush()
+
+    def _finish(self, worker: _Worker, feedback: dict[str, Any]) -> None:
+        """Feedback made (or not) for the worker's pending learners: move them into place."""
+        for sid, made in worker.pending:
+            result = feedback.get(sid) or {}
+            folder = self._inside(worker, result.get("path"))
+            if folder is None:
+                self.run.no_feedback[sid] = str(result.get("error") or "it was not made")
+            self._place(sid, made, folder)
+        worker.pending.clear()
+        self.log.flush()
+
+    def _place(self, sid: str, autograded: Path, feedback: Path | None) -> None:
+        cd, aid = self.cd, self.run.assignment
+        if self.run.feedback:
+            dest = Path(cd.format_path(cd.feedback_directory, sid, aid))
+            if feedback is not None:
+                replace_dir(dest, feedback, self.trash)
+            else:  # stale feedback would describe an older grade
+                remove_dir(dest, self.trash)
+        # Last: an autograded folder marks a finished learner, which the next run skips.
+        replace_dir(Path(cd.format_path(cd.autograded_directory, sid, aid)), autograded, self.trash)
+        self.run.graded.append(sid)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """`kill PID` stops a run as Ctrl-C does: workers stopped, scratch removed."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def grade(
+    course: Path | str,
+    assignment: str,
+    *,
+    jobs: int | None = None,
+    student: str | None = None,
+    force: bool = False,
+    feedback: bool = True,
+    progress: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+    lock_timeout: float = 10.0,
+) -> GradeRun:
+    """Autograde every submitted learner (or one), generate feedback, export grades CSV.
+
+    Raises CohortError, before anything is graded, for bad input: not a course, an unknown
+    assignment, nothing submitted, a locked gradebook. A learner whose notebook cannot be
+    graded is reported in the result (GradeRun.failed) and the others are graded.
+    """
+    course = check_course(Path(course))
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise CohortError(f"--jobs must be at least 1, not {jobs}")
+    started = time.perf_counter()
+    run = GradeRun(course, assignment, jobs, feedback)
+    with _sigterm_as_interrupt(), scratch_space(course) as scratch:
+        pool = Pool(course, scratch, assignment)
+        try:
+            # Workers take a couple of seconds to load nbgrader: start them while we check.
+            # (A guess from nbgrader's default layout; the real list comes from the config.)
+            found = glob.glob(str(course / "submitted" / "*" / glob.escape(assignment)))
+            guess = min(len(found), 1) if student is not None else len(found)
+            for _ in range(min(jobs, guess)):
+                pool.spawn()
+            from connectwell.cohort_worker import load_course
+
+            try:
+                coursedir = load_course(course, assignment, log_level="WARN").coursedir
+            except RuntimeError as exc:
+                raise CohortError(str(exc)) from None
+            db = gradebook_file(coursedir)
+            check_assignment(coursedir, db, assignment, lock_timeout)
+            check_unlocked(db, lock_timeout)
+            learners = submitted_learners(coursedir, assignment)
+            if student is not None:
+                if student not in learners:
+                    who = ", ".join(learners) or "nobody"
+                    raise CohortError(
+                        f"{student} has not submitted {assignment} (no "
+                        f"{coursedir.submitted_directory}/{student}/{assignment}/); "
+                        f"submitted: {who}"
+                    )
+                learners = [student]
+            if not learners:
+                raise CohortError(
+                    f"nobody has submitted {assignment}: there is no "
+                    f"{coursedir.submitted_directory}/<learner>/{assignment}/ folder "
+                    "(collect the notebooks with `nbgrader collect` or `nbgrader zip_collect`)"
+                )
+            todo, run.skipped = plan(coursedir, assignment, learners, force)
+            run.jobs = min(jobs, max(len(todo), 1))
+            grades = course / GRADES_DIR
+            grades.mkdir(exist_ok=True)
+            run.log = grades / f"{assignment}-grade.log"
+            with run.log.open("w", encoding="utf-8") as log:
+                log.write(f"connectwell grade {assignment}: {len(todo)} learner(s)\n")
+                if todo:
+                    trash = scratch / "trash"
+                    trash.mkdir()
+                    writer = (coursedir.db_url, coursedir.course_id, lock_timeout)
+                    _Run(run, pool, coursedir, writer, trash, log, timeout).go(
+                        todo, run.jobs, progress
+                    )
+        except BaseException:
+            pool.close(patience=0.0)  # bad input, Ctrl-C: no worker has anything to finish
+            raise
+        pool.close()
+    run.csv, run.scores = export_csv(course, coursedir.db_url, assignment)
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def export_csv(course: Path, db_url: str, assignment: str) -> tuple[Path | None, str]:
+    """grades/ASSIGNMENT.csv from the gradebook (every learner who submitted, every cell), and
+    the cohort's scores in one line."""
+    from connectwell import cohort_report
+
+    try:
+        cohort = cohort_report.load(db_url, course, assignment)
+    except ReportError:
+        return None, ""  # nothing in the gradebook for it yet (every learner failed)
+    graded = cohort.assignments[0]
+    path = cohort_report.write_csv(graded, course / GRADES_DIR / f"{assignment}.csv")
+    return path, cohort_report.scores_line(graded)
+
+
+# ---------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    text: str
+    html: Path
+    images: tuple[Path, ...]
+
+
+def report(course: Path | str, assignment: str | None = None) -> ReportRun:
+    """Tables for the terminal, and the HTML report with plots in grades/."""
+    from connectwell import cohort_report
+    from connectwell.cohort_worker import load_course
+
+    course = check_course(Path(course))
+    try:
+        coursedir = load_course(course, assignment or "", log_level="WARN").coursedir
+    except RuntimeError as exc:
+        raise CohortError(str(exc)) from None
+    db = gradebook_file(coursedir)
+    if not db.is_file():
+        raise CohortError(f"no gradebook ({db.name}) in {course}; grade an assignment first")
+
+    def locate(student: str, aid: str, notebook: str) -> Path:
+        folder = coursedir.format_path(coursedir.autograded_directory, student, aid)
+        return Path(folder) / f"{notebook}.ipynb"
+
+    try:
+        cohort = cohort_report.load(coursedir.db_url, course, assignment, locate)
+    except ReportError as exc:
+        raise CohortError(str(exc)) from None
+    written = cohort_report.write(cohort, course / GRADES_DIR)
+    return ReportRun(cohort_report.text(cohort), written.html, written.images)

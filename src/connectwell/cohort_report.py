@@ -1,0 +1,621 @@
+"""`connectwell report`: where a cohort struggles, read from nbgrader's gradebook.
+
+For one assignment or all of them: the score distribution, and per rule the share of learners
+whose notes failed it, most-failed first (the guideline to reteach). Printed as tables, and
+saved as an HTML page with PNG plots in the course's grades/ folder, next to the grade CSVs.
+
+What "failed a rule" means (the pages say it too): every autograded test cell is named after
+what it checks (grade_id `q1_personalised`, see connectwell.grading.parse_grade_id). A learner
+failed a rule when at least one of their scored test cells that names the rule scored below
+its maximum. Cells without a score yet (not autograded, or awaiting manual grading) count
+neither way, and a learner with no scored cell for a rule is not counted for it.
+
+nbgrader (through its Gradebook API) and matplotlib are imported only when a report is made.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import statistics
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+GRADES_DIR = "grades"
+BAR = 40  # characters of the longest histogram bar in the terminal
+GUIDELINE = 64  # characters of a guideline in the terminal table (the HTML has it all)
+DEFINITION = (
+    "A learner failed a rule when at least one of their scored test cells that names it "
+    "(grade id such as q1_personalised) scored below its maximum; cells not scored yet are "
+    "left out, and the share is of the learners with a scored cell for that rule. "
+    "'Not attempted': of those, the learners who failed it only on answers they left as "
+    "given (a blank to fill rather than a guideline to reteach)."
+)
+
+
+class ReportError(Exception):
+    """The report cannot be made; the message is the one line the user sees."""
+
+
+# ---------------------------------------------------------------- what the gradebook holds
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One graded cell of one learner's submission."""
+
+    notebook: str
+    name: str
+    score: float | None  # None: neither autograded nor manually graded yet
+    max_score: float
+    # What the autograder concluded, from the autograded notebook: "pass", "wrong",
+    # "not-attempted" or "crashed"; None when the notebook does not say (or is gone).
+    status: str | None = None
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
+
+    @property
+    def failed(self) -> bool:
+        return self.score is not None and self.score < self.max_score
+
+    @property
+    def not_attempted(self) -> bool:
+        """Failed only because the learner left the answer as it was given."""
+        return self.failed and self.status == "not-attempted"
+
+    @property
+    def rule(self) -> str | None:
+        from connectwell.grading import parse_grade_id
+
+        gid = parse_grade_id(self.name)
+        return gid.rule if gid else None
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    assignment: str
+    cells: tuple[Cell, ...]
+    needs_manual_grade: bool = False
+
+    @property
+    def graded(self) -> bool:
+        """Autograded: at least one cell has a score (a broken notebook leaves none)."""
+        return any(c.scored for c in self.cells)
+
+    @property
+    def score(self) -> float:
+        return sum(c.score or 0.0 for c in self.cells)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.cells)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+    def failed_rules(self) -> list[str]:
+        return sorted({c.rule for c in self.cells if c.rule and c.failed})
+
+
+@dataclass(frozen=True)
+class RuleShare:
+    """How many learners failed one rule, of those whose work was scored on it."""
+
+    rule: str
+    failed: tuple[str, ...]  # learner ids
+    learners: int
+    cells: tuple[str, ...]  # the grade ids that check it
+    # Of `failed`, those whose every failing cell on the rule was an answer not attempted:
+    # a blank to fill rather than a guideline misunderstood.
+    not_attempted: tuple[str, ...] = ()
+
+    @property
+    def share(self) -> float:
+        return len(self.failed) / self.learners if self.learners else 0.0
+
+    @property
+    def code(self) -> str:
+        from connectwell.rules import RULES
+
+        return RULES[self.rule].code
+
+    @property
+    def guideline(self) -> str:
+        from connectwell.rules import RULES
+
+        return RULES[self.rule].guideline
+
+    @property
+    def lesson(self) -> str:
+        from connectwell.rules import RULES
+
+        return RULES[self.rule].lesson or ""
+
+
+def rule_shares(submissions: Iterable[Submission]) -> list[RuleShare]:
+    """Per rule, the learners who failed it; most-failed first, then in code order."""
+    from connectwell.rules import RULES
+
+    verdicts: dict[str, dict[str, bool]] = {}
+    attempted_and_failed: dict[str, set[str]] = {}
+    cells: dict[str, set[str]] = {}
+    for sub in submissions:
+        for cell in sub.cells:
+            rule = cell.rule
+            if rule is None or not cell.scored:
+                continue
+            seen = verdicts.setdefault(rule, {})
+            seen[sub.student] = seen.get(sub.student, False) or cell.failed
+            if cell.failed and not cell.not_attempted:
+                attempted_and_failed.setdefault(rule, set()).add(sub.student)
+            cells.setdefault(rule, set()).add(cell.name)
+    shares = []
+    for rule, seen in verdicts.items():
+        failed = tuple(sorted(s for s, f in seen.items() if f))
+        tried = attempted_and_failed.get(rule, set())
+        blank = tuple(s for s in failed if s not in tried)
+        shares.append(RuleShare(rule, failed, len(seen), tuple(sorted(cells[rule])), blank))
+    order = list(RULES)
+    return sorted(shares, key=lambda r: (-r.share, -len(r.failed), order.index(r.rule)))
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An assignment's submissions as the gradebook has them."""
+
+    name: str
+    max_score: float
+    submissions: tuple[Submission, ...]
+
+    @property
+    def graded(self) -> list[Submission]:
+        return [s for s in self.submissions if s.graded]
+
+    @property
+    def not_graded(self) -> list[str]:
+        return [s.student for s in self.submissions if not s.graded]
+
+    @property
+    def percents(self) -> list[float]:
+        return [s.percent for s in self.graded]
+
+    def rules(self) -> list[RuleShare]:
+        return rule_shares(self.graded)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    course: Path
+    assignments: tuple[Assignment, ...]
+    everything: bool = False  # a report on every assignment, not one
+    made: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def rules(self) -> list[RuleShare]:
+        """Across the assignments: a learner failed a rule if they failed it in any of them."""
+        return rule_shares(s for a in self.assignments for s in a.graded)
+
+    @property
+    def name(self) -> str:
+        return "all assignments" if self.everything else self.assignments[0].name
+
+    @property
+    def prefix(self) -> str:
+        """File names of this report: grades/PREFIX-report.html and its PNGs."""
+        return "cohort" if self.everything else self.assignments[0].name
+
+
+Locate = Callable[[str, str, str], Path]  # (learner, assignment, notebook) -> autograded file
+
+
+def statuses(path: Path) -> dict[str, str]:
+    """Per graded cell of an autograded notebook, what connectwell's trusted checks concluded
+    (the result records connectwell.autograde.TrustedChecks leaves in the outputs)."""
+    from connectwell.grading import RESULT_MIME
+
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, str] = {}
+    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        results = [
+            (out.get("data") or {}).get(RESULT_MIME) or {} for out in cell.get("outputs") or []
+        ]
+        seen = [r.get("status") for r in results if isinstance(r, dict) and r.get("status")]
+        if meta.get("grade_id") and seen:
+            failing = [s for s in seen if s != "pass"]
+            found[meta["grade_id"]] = failing[0] if failing else "pass"
+    return found
+
+
+def read_assignment(gb: Any, name: str, locate: Locate | None = None) -> Assignment:
+    """One assignment's submissions from an open nbgrader Gradebook; with `locate`, each
+    cell's status from the learner's autograded notebook too."""
+    assignment = gb.find_assignment(name)
+    subs = []
+    for sub in sorted(gb.assignment_submissions(name), key=lambda s: s.student_id):
+        cells: list[Cell] = []
+        manual = False
+        for nb in sorted(sub.notebooks, key=lambda n: n.name):
+            status = statuses(locate(sub.student_id, name, nb.name)) if locate else {}
+            source = {c.id: c for c in (*nb.notebook.grade_cells, *nb.notebook.task_cells)}
+            order = {c.name: i for i, c in enumerate(nb.notebook.source_cells)}
+            graded = sorted(nb.grades, key=lambda g: order.get(source[g.cell_id].name, 0))
+            for g in graded:
+                cell = source[g.cell_id]
+                scored = g.auto_score is not None or g.manual_score is not None
+                score = float(g.score) if scored else None
+                cells.append(Cell(nb.name, cell.name, score, cell.max_score, status.get(cell.name)))
+                manual = manual or bool(g.needs_manual_grade)
+        subs.append(Submission(sub.student_id, name, tuple(cells), manual))
+    return Assignment(name, float(assignment.max_score), tuple(subs))
+
+
+def load(
+    db_url: str, course: Path, assignment: str | None = None, locate: Locate | None = None
+) -> Cohort:
+    """The cohort's work on `assignment`, or on every assignment when it is None; `locate`
+    finds autograded notebooks, for telling answers not attempted from wrong ones."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        # course_id "": open without adding a course row; a report only reads.
+        with Gradebook(db_url, course_id="") as gb:
+            known = sorted(a.name for a in gb.assignments)
+            if assignment is not None and assignment not in known:
+                listed = ", ".join(known) or "none yet"
+                raise ReportError(
+                    f"the gradebook has no assignment {assignment!r} (it has: {listed})"
+                )
+            names = [assignment] if assignment is not None else known
+            found = tuple(read_assignment(gb, name, locate) for name in names)
+    except OperationalError as exc:
+        raise ReportError(gradebook_problem(db_url, exc)) from None
+    if not any(a.submissions for a in found):
+        what = assignment or "any assignment"
+        raise ReportError(
+            f"nobody's work on {what} is in the gradebook yet; grade it first with "
+            f"`connectwell grade {assignment or 'ASSIGNMENT'}`"
+        )
+    return Cohort(course, found, everything=assignment is None)
+
+
+def gradebook_problem(db_url: str, exc: Exception) -> str:
+    name = db_url.rsplit("/", 1)[-1]
+    if "locked" in str(exc):
+        return (
+            f"{name} is locked by another program (formgrader, nbgrader, a database shell?); "
+            "close it or wait for it to finish, then run this again"
+        )
+    return f"{name} cannot be used ({str(exc).splitlines()[0]})"
+
+
+# ---------------------------------------------------------------- the terminal
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0f}%"
+
+
+def _bins(percents: Sequence[float], width: int) -> list[int]:
+    """Counts per bin of `width` percentage points; 100% goes in the last bin."""
+    n = 100 // width
+    counts = [0] * n
+    for p in percents:
+        counts[min(int(p // width), n - 1)] += 1
+    return counts
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def scores_text(a: Assignment) -> list[str]:
+    graded = a.graded
+    head = f"{a.name}: {len(a.submissions)} submitted, {len(graded)} graded"
+    if a.not_graded:
+        head += f", {len(a.not_graded)} could not be graded ({', '.join(a.not_graded)})"
+    waiting = sum(s.needs_manual_grade for s in graded)
+    if waiting:
+        head += f"; {waiting} await manual grading (their unscored cells count as 0)"
+    lines = [head]
+    if not graded:
+        return lines
+    lines.append(f"  Score, % of {_points(a.max_score)} points   learners")
+    counts = _bins(a.percents, 20)
+    scale = min(1.0, BAR / max(counts))  # a class of 200 still fits the terminal
+    for i, count in enumerate(counts):
+        low, high = i * 20, (i + 1) * 20 - 1 if i < len(counts) - 1 else 100
+        bar = "█" * round(count * scale)
+        lines.append(f"  {low:>3}–{high:<3}%  {bar:<{round(max(counts) * scale)}}  {count}")
+    p = a.percents
+    lines.append(
+        f"  mean {_pct(statistics.fmean(p))}, median {_pct(statistics.median(p))}, "
+        f"lowest {_pct(min(p))}, highest {_pct(max(p))}"
+    )
+    return lines
+
+
+def scores_line(a: Assignment) -> str:
+    """The cohort's scores in a sentence (the end of `connectwell grade`)."""
+    p = a.percents
+    if not p:
+        return ""
+    return (
+        f"Scores of the {len(p)} graded learner(s): mean {_pct(statistics.fmean(p))}, median "
+        f"{_pct(statistics.median(p))}, lowest {_pct(min(p))}, highest {_pct(max(p))} of "
+        f"{_points(a.max_score)} points."
+    )
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def rules_text(shares: Sequence[RuleShare]) -> list[str]:
+    if not shares:
+        return ["  No autograded cell checks a rule here."]
+    wide = max(len(r.rule) for r in shares)
+    lines = [f"  {'rule':<{wide}}  code   failed  of  share  not attempted  guideline"]
+    for r in shares:
+        lines.append(
+            f"  {r.rule:<{wide}}  {r.code}  {len(r.failed):>6}  {r.learners:>2}  "
+            f"{_pct(100 * r.share):>5}  {len(r.not_attempted):>13}  "
+            f"{_clip(r.guideline, GUIDELINE)}"
+        )
+    return lines
+
+
+def text(cohort: Cohort) -> str:
+    lines: list[str] = []
+    unsubmitted = [a.name for a in cohort.assignments if not a.submissions]
+    for a in cohort.assignments:
+        if a.submissions:
+            lines += [*scores_text(a), ""]
+    if unsubmitted:
+        lines += [f"Nothing submitted yet: {', '.join(unsubmitted)}", ""]
+    scope = "across all assignments" if cohort.everything else "in " + cohort.name
+    lines.append(f"Rules to reteach {scope}, most failed first:")
+    lines += rules_text(cohort.rules())
+    lines += ["", *textwrap.wrap(DEFINITION, 100)]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _cell_column(a: Assignment, cell: Cell) -> str:
+    several = len({c.notebook for s in a.submissions for c in s.cells}) > 1
+    return f"{cell.notebook}/{cell.name}" if several else cell.name
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """A learner id that a spreadsheet would run as a formula is written as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def write_csv(a: Assignment, path: Path) -> Path:
+    """One row per learner: total, status, and each graded cell's score ('' = not scored)."""
+    columns: list[str] = []
+    for sub in a.submissions:
+        for cell in sub.cells:
+            if _cell_column(a, cell) not in columns:
+                columns.append(_cell_column(a, cell))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["student_id", "score", "max_score", "percent", "status", *columns])
+        for sub in a.submissions:
+            status = (
+                "not graded"
+                if not sub.graded
+                else "needs manual grading"
+                if sub.needs_manual_grade
+                else "graded"
+            )
+            by_column = {_cell_column(a, c): c for c in sub.cells}
+            cells = [
+                "" if c is None or c.score is None else _points(c.score)
+                for c in (by_column.get(col) for col in columns)
+            ]
+            out.writerow(
+                [
+                    _spreadsheet_safe(sub.student),
+                    _points(sub.score),
+                    _points(sub.max_score),
+                    f"{sub.percent:.1f}",
+                    status,
+                    *cells,
+                ]
+            )
+    return path
+
+
+# ---------------------------------------------------------------- plots and HTML
+
+
+def plot_scores(a: Assignment, path: Path) -> Path:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    ax = fig.subplots()
+    ax.hist(a.percents, bins=list(range(0, 101, 10)), color="#3b6ea5", edgecolor="white")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"Score (% of {_points(a.max_score)} points)")
+    ax.set_ylabel("Learners")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(f"{a.name}: scores of {len(a.graded)} graded learners", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def plot_rules(shares: Sequence[RuleShare], title: str, path: Path) -> Path:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 0.45 * max(len(shares), 2) + 1.0), layout="constrained")
+    ax = fig.subplots()
+    labels = [f"{r.rule} ({r.code})" for r in shares]
+    values = [100 * r.share for r in shares]
+    colours = ["#b3261e" if v >= 50 else "#e08a2c" if v >= 25 else "#8aa9c9" for v in values]
+    bars = ax.barh(labels, values, color=colours)
+    ax.invert_yaxis()  # most failed on top
+    ax.set_xlim(0, 115)
+    ax.set_xticks(range(0, 101, 25))
+    ax.set_xlabel("Learners who failed it (%)")
+    for bar, r in zip(bars, shares, strict=True):
+        ax.text(
+            bar.get_width() + 1.5,
+            bar.get_y() + bar.get_height() / 2,
+            f"{len(r.failed)} of {r.learners}",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_title(title, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.savefig(path, dpi=110)
+    return path
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       color: #1d1d1f; line-height: 1.45 }
+table { border-collapse: collapse; margin: 0.5rem 0 1.5rem }
+th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.7rem; text-align: left;
+         vertical-align: top }
+td.n { text-align: right; font-variant-numeric: tabular-nums }
+img { max-width: 100%; display: block; margin: 0.5rem 0 }
+.note { color: #555; font-size: 0.92rem }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _rules_table(shares: Sequence[RuleShare]) -> str:
+    if not shares:
+        return '<p class="note">No autograded cell checks a rule here.</p>'
+    rows = "".join(
+        f"<tr><td><code>{_e(r.rule)}</code> ({_e(r.code)})</td>"
+        f'<td class="n">{len(r.failed)} of {r.learners}</td>'
+        f'<td class="n">{_e(_pct(100 * r.share))}</td>'
+        f'<td class="n">{len(r.not_attempted)}</td><td>{_e(r.guideline)}</td>'
+        f"<td>{_e(r.lesson)}</td><td>{_e(', '.join(r.failed))}</td></tr>"
+        for r in shares
+    )
+    return (
+        "<table><tr><th>Rule</th><th>Failed</th><th>Share</th><th>Not attempted</th>"
+        "<th>Guideline to reteach</th><th>Lesson</th><th>Learners who failed it</th></tr>"
+        f"{rows}</table>"
+    )
+
+
+def _assignment_html(a: Assignment, scores_png: str | None, rules_png: str | None) -> str:
+    parts = [f"<h2>{_e(a.name)}</h2>"]
+    summary = f"{len(a.submissions)} submitted, {len(a.graded)} graded."
+    if a.not_graded:
+        summary += f" Could not be graded: {', '.join(a.not_graded)}."
+    parts.append(f"<p>{_e(summary)}</p>")
+    if a.graded:
+        p = a.percents
+        stats = (
+            f"Mean {_pct(statistics.fmean(p))}, median {_pct(statistics.median(p))}, "
+            f"lowest {_pct(min(p))}, highest {_pct(max(p))} of {_points(a.max_score)} points."
+        )
+        parts.append(f"<p>{_e(stats)}</p>")
+    if scores_png:
+        alt = f"Histogram of the scores in {a.name}"
+        parts.append(f'<img src="{_e(scores_png)}" alt="{_e(alt)}">')
+    if rules_png:
+        alt = f"Share of learners who failed each rule in {a.name}"
+        parts.append(f'<img src="{_e(rules_png)}" alt="{_e(alt)}">')
+    parts.append(_rules_table(a.rules()))
+    learners = "".join(
+        f"<tr><td>{_e(s.student)}</td>"
+        f'<td class="n">{_e(_points(s.score))} / {_e(_points(s.max_score))}</td>'
+        f'<td class="n">{_e(_pct(s.percent)) if s.graded else "–"}</td>'
+        f"<td>{_e(', '.join(s.failed_rules()) if s.graded else 'not graded')}</td></tr>"
+        for s in a.submissions
+    )
+    parts.append(
+        "<h3>Learners</h3><table><tr><th>Learner</th><th>Score</th><th>%</th>"
+        f"<th>Rules failed</th></tr>{learners}</table>"
+    )
+    return "\n".join(parts)
+
+
+def render_html(cohort: Cohort, images: dict[str, str]) -> str:
+    """The report page; `images` maps 'rules', '<assignment>-scores' and '<assignment>-rules'
+    to PNG file names next to the page."""
+    title = f"Cohort report: {cohort.name}"
+    body = [f"<h1>{_e(title)}</h1>"]
+    body.append(
+        f'<p class="note">Course {_e(cohort.course)}; read from the gradebook on '
+        f"{_e(cohort.made.strftime('%Y-%m-%d %H:%M UTC'))}.</p>"
+    )
+    if cohort.everything:
+        body.append("<h2>Rules to reteach, across all assignments</h2>")
+        if "rules" in images:
+            alt = "Share of learners who failed each rule, all assignments"
+            body.append(f'<img src="{_e(images["rules"])}" alt="{_e(alt)}">')
+        body.append(_rules_table(cohort.rules()))
+    body.append(f'<p class="note">{_e(DEFINITION)}</p>')
+    for a in cohort.assignments:
+        if a.submissions:
+            body.append(
+                _assignment_html(a, images.get(f"{a.name}-scores"), images.get(f"{a.name}-rules"))
+            )
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_e(title)}</title><style>{_STYLE}</style></head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+@dataclass(frozen=True)
+class Written:
+    html: Path
+    images: tuple[Path, ...]
+
+
+def write(cohort: Cohort, folder: Path) -> Written:
+    """The HTML report and its PNG plots, in `folder` (the course's grades/)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    images: dict[str, str] = {}
+    paths: list[Path] = []
+
+    def add(key: str, path: Path) -> None:
+        images[key] = path.name
+        paths.append(path)
+
+    if cohort.everything:
+        shares = cohort.rules()
+        if shares:
+            title = "All assignments: share of learners who failed each rule"
+            add("rules", plot_rules(shares, title, folder / "cohort-rules.png"))
+    for a in cohort.assignments:
+        if not a.graded:
+            continue
+        add(f"{a.name}-scores", plot_scores(a, folder / f"{a.name}-scores.png"))
+        shares = a.rules()
+        if shares:
+            path = folder / f"{a.name}-rules.png"
+            title = f"{a.name}: share of learners who failed each rule"
+            add(f"{a.name}-rules", plot_rules(shares, title, path))
+    page = folder / f"{cohort.prefix}-report.html"
+    page.write_text(render_html(cohort, images), encoding="utf-8")
+    return Written(page, tuple(paths))

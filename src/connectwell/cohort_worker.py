@@ -1,0 +1,314 @@
+"""One grading worker of `connectwell grade`: stock nbgrader in a private copy of the course.
+
+    python -m connectwell.cohort_worker --course COURSE --scratch DIR --assignment ID
+
+The parent (connectwell.cohort) starts one per core, with COURSE as the working directory, as
+an instructor runs `nbgrader autograde` there. The worker loads the course's configuration the
+way the nbgrader command does (nbgrader_config.py, so connectwell.autograde's preprocessors and
+the per-cell timeout apply), then points nbgrader at DIR instead of COURSE: DIR gets a snapshot
+of gradebook.db and the assignment's source folder. Nothing in COURSE is ever written here.
+
+Protocol, one JSON object per line: the worker says {"ready": true} (or {"error": ...}), then
+answers each job it reads from stdin. {"student": ID}: copy that learner's submission into DIR,
+run nbgrader's Autograde converter on it (what `nbgrader autograde` runs, as formgrader runs it
+through nbgrader's API), answer with what nbgrader wrote to DIR's gradebook for the learner
+and where the autograded notebook is. {"feedback": [ID, ...]}: run nbgrader's GenerateFeedback
+converter once over those learners' autograded notebooks and say where each one's feedback
+is. The parent merges the gradebook rows into the real gradebook, as the one writer, and
+moves the folders into the course.
+
+Learner code runs in kernels this process starts; they inherit stdin and stdout unless we move
+them, so the protocol uses private copies of those descriptors and the kernels get /dev/null
+and stderr. The worker exits when stdin closes, and on its own when its parent disappears.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import glob
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps.autogradeapp import AutogradeApp
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import capture_log, temp_attrs
+from traitlets.config import Config
+
+LOG_LIMIT = 20_000  # characters of nbgrader's log per learner sent back (the tail)
+
+
+class _Stop(BaseException):
+    """SIGTERM or a vanished parent: finish nothing, clean up kernels, exit."""
+
+
+_stopping = False  # set by SIGTERM; nbgrader's capture_log swallows the _Stop it raises
+
+
+def load_course(course: Path, assignment: str, log_level: str = "INFO") -> AutogradeApp:
+    """nbgrader's configuration for `course`, loaded as `nbgrader autograde ASSIGNMENT` run in
+    `course` loads it (global config, then the course's nbgrader_config.py). The app is only a
+    holder for the configuration and the CourseDirectory: it is never started."""
+    app = AutogradeApp()
+    # nbgrader logs a config file that fails to load and grades on with the defaults, which
+    # here would mean without connectwell's trusted re-grading: refuse instead.
+    app.raise_config_file_errors = True
+    config = course / "nbgrader_config.py"
+    with contextlib.chdir(course):
+        try:
+            app.initialize([assignment, f"--log-level={log_level}"])
+        except SystemExit as exc:  # traitlets exits on a bad option, after logging it
+            raise RuntimeError(
+                f"nbgrader could not load {config} (exit {exc.code}); run "
+                f"`nbgrader autograde {assignment}` there to see why"
+            ) from None
+        except Exception as exc:
+            raise RuntimeError(
+                f"{config} cannot be loaded ({type(exc).__name__}: {exc}); fix it and run "
+                "this again"
+            ) from None
+    app.coursedir.assignment_id = assignment
+    return app
+
+
+def course_path(coursedir: CourseDirectory, step: str, student: str, assignment: str) -> Path:
+    return Path(coursedir.format_path(step, student, assignment))
+
+
+def sqlite_path(db_url: str) -> Path | None:
+    """The file of a sqlite:/// URL; None for any other database."""
+    prefix = "sqlite:///"
+    return Path(db_url[len(prefix) :]) if db_url.startswith(prefix) else None
+
+
+class Worker:
+    """A course copy in `scratch` graded by nbgrader's converters, one learner at a time."""
+
+    def __init__(self, course: Path, scratch: Path, assignment: str) -> None:
+        self.course = course
+        self.scratch = scratch
+        self.assignment = assignment
+        self.app = load_course(course, assignment)
+        main = self.app.coursedir
+        self.main_root = Path(main.root)
+        db = sqlite_path(main.db_url)
+        if db is None:
+            raise RuntimeError(f"the gradebook is not a SQLite file ({main.db_url})")
+        # From here on nbgrader sees the copy: every path derives from root, and the db_url.
+        main.root = str(scratch)
+        main.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+        self.coursedir = main
+        self._snapshot(db, scratch / "gradebook.db")
+        source = course_path(main, main.source_directory, ".", assignment)
+        if self.in_course(source).is_dir():  # autograde copies the source's other files too
+            shutil.copytree(self.in_course(source), source)
+
+    def in_course(self, path: Path) -> Path:
+        """The real course's counterpart of a path in the copy."""
+        return self.main_root / path.relative_to(self.scratch)
+
+    @staticmethod
+    def _snapshot(db: Path, dest: Path) -> None:
+        """A consistent copy of the gradebook, even while the parent writes to it."""
+        # Short waits in a loop, not one long one: SIGTERM is only handled between them.
+        deadline = time.monotonic() + 60
+        while True:
+            src = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.5)
+            dst = sqlite3.connect(dest)
+            try:
+                src.backup(dst)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            finally:
+                src.close()
+                dst.close()
+            time.sleep(0.2)
+
+    def grade(self, student: str) -> dict[str, Any]:
+        """Autograde one learner; the autograded notebook stays in the copy for feedback."""
+        cd, aid = self.coursedir, self.assignment
+        here = course_path(cd, cd.submitted_directory, student, aid)
+        shutil.rmtree(here, ignore_errors=True)
+        result: dict[str, Any] = {"student": student, "ok": False, "error": "", "log": ""}
+        try:
+            # Follow links as nbgrader in the course would, and never change the original.
+            shutil.copytree(self.in_course(here), here, ignore_dangling_symlinks=True)
+        except OSError as exc:
+            result["error"] = f"its submission folder cannot be copied ({exc})"
+            return result
+        # The learner id is a glob for nbgrader; in this copy only this learner's folder exists.
+        with temp_attrs(cd, assignment_id=aid, student_id=glob.escape(student)):
+            graded = capture_log(Autograde(coursedir=cd, parent=self.app))
+        _check_stop()
+        shutil.rmtree(here, ignore_errors=True)
+        autograded = course_path(cd, cd.autograded_directory, student, aid)
+        ok = bool(graded["success"]) and autograded.is_dir()
+        result.update(
+            ok=ok,
+            autograded=str(autograded) if ok else None,
+            error="" if ok else _last_error(graded) or "nbgrader did not autograde it",
+            log=(graded.get("log", "") + graded.get("error", ""))[-LOG_LIMIT:],
+            record=self.record(student),
+        )
+        return result
+
+    def feedback(self, students: list[str]) -> dict[str, Any]:
+        """Feedback for learners autograded here, in one GenerateFeedback run: its exporter
+        compiles the HTML templates once, as `nbgrader generate_feedback` does for a cohort.
+        The parent has moved every other learner's autograded notebook out of this copy."""
+        cd, aid = self.coursedir, self.assignment
+        config = Config()  # what nbgrader's API sets before generating feedback
+        config.HTMLExporter.template_name = "feedback"
+        with temp_attrs(cd, assignment_id=aid, student_id="*"):
+            converter = GenerateFeedback(coursedir=cd, parent=self.app)
+            converter.update_config(config)
+            converter.force = True
+            made = capture_log(converter)
+        _check_stop()
+        why = _last_error(made) or "nbgrader made no feedback"
+        out: dict[str, Any] = {
+            "feedback": {},
+            "log": (made.get("log", "") + made.get("error", ""))[-LOG_LIMIT:],
+        }
+        for student in students:
+            folder = course_path(cd, cd.feedback_directory, student, aid)
+            out["feedback"][student] = {"path": str(folder)} if folder.is_dir() else {"error": why}
+        return out
+
+    def record(self, student: str) -> dict[str, Any] | None:
+        """What autograde wrote to this copy's gradebook for the learner, to be merged."""
+        with Gradebook(self.coursedir.db_url) as gb:
+            try:
+                sub = gb.find_submission(self.assignment, student)
+            except MissingEntry:
+                return None
+            notebooks = {}
+            for nb in sub.notebooks:
+                names = {c.id: c.name for c in (*nb.notebook.grade_cells, *nb.notebook.task_cells)}
+                comment_names = {
+                    c.id: c.name for c in (*nb.notebook.solution_cells, *nb.notebook.task_cells)
+                }
+                notebooks[nb.name] = {
+                    "late_submission_penalty": nb.late_submission_penalty,
+                    "grades": {
+                        names[g.cell_id]: [g.auto_score, g.needs_manual_grade] for g in nb.grades
+                    },
+                    "comments": {comment_names[c.cell_id]: c.auto_comment for c in nb.comments},
+                }
+            stamp = sub.timestamp
+            return {
+                "timestamp": stamp.isoformat() if stamp is not None else None,
+                "notebooks": notebooks,
+            }
+
+
+def _last_error(result: dict[str, Any]) -> str:
+    """One line saying why nbgrader failed: the exception, else the last ERROR it logged."""
+    error = [line for line in result.get("error", "").splitlines() if line.strip()]
+    if error and not error[-1].startswith("SystemExit"):
+        return error[-1].strip()
+    logged = [
+        line.split("]", 1)[-1].strip()
+        for line in result.get("log", "").splitlines()
+        if line.startswith("[ERROR]")
+    ]
+    useful = [m for m in logged if not m.startswith(("There was an error", "Please see"))]
+    return (useful or logged or [""])[0]
+
+
+@contextlib.contextmanager
+def _private_stdio() -> Iterator[tuple[IO[str], IO[str]]]:
+    """The protocol's stdin/stdout, out of reach of the kernels this process starts."""
+    proto_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    proto_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(2, 1)  # a kernel's (or nbgrader's) stray prints land in the worker's log
+    os.close(null)
+    sys.stdout = sys.stderr
+    try:
+        yield proto_in, proto_out
+    finally:
+        proto_in.close()
+        proto_out.close()
+
+
+def _watch_parent() -> None:
+    """Stop when the parent dies (killed with SIGKILL, it cannot tell us): otherwise this
+    worker would grade on into a scratch folder the next run deletes."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _on_term(signum: int, frame: Any) -> None:
+    global _stopping
+    _stopping = True
+    raise _Stop()
+
+
+def _check_stop() -> None:
+    if _stopping:
+        raise _Stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--course", required=True, type=Path)
+    parser.add_argument("--scratch", required=True, type=Path)
+    parser.add_argument("--assignment", required=True)
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _on_term)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _watch_parent()
+    # nbgrader runs `alembic` from PATH; put this interpreter's bin (the venv) first.
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    with _private_stdio() as (proto_in, proto_out):
+
+        def send(message: dict[str, Any]) -> None:
+            proto_out.write(json.dumps(message) + "\n")
+            proto_out.flush()
+
+        try:
+            (args.scratch / "worker.pid").write_text(str(os.getpid()))
+            worker = Worker(args.course.resolve(), args.scratch.resolve(), args.assignment)
+        except _Stop:
+            return 143
+        except Exception as exc:  # reported to the parent, which says it in one line
+            send({"error": f"{type(exc).__name__}: {exc}"})
+            return 1
+        send({"ready": True, "pid": os.getpid()})
+        try:
+            for line in proto_in:
+                job = json.loads(line)
+                if "feedback" in job:
+                    send(worker.feedback(list(job["feedback"])))
+                else:
+                    send(worker.grade(job["student"]))
+        except _Stop:
+            return 143
+        except BrokenPipeError:
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

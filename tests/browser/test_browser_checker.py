@@ -1,0 +1,123 @@
+"""A learner opens the first course notebook in JupyterLab, runs every cell and writes notes into
+the live checker: each rule's verdict and the character counter follow the text, and a note
+that is HTML or script stays text.
+
+What the page should show is computed here with the same widget (LiveChecker) and profile, so
+the test holds whatever the rules decide today.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jupyterlab_ui as ui
+from browser_support import Browser, Lab, Tab, record_time
+
+from connectwell import data
+from connectwell.report import SYMBOLS
+from connectwell.rules import RULES
+from connectwell.widgets import LiveChecker
+
+NOTEBOOK = "course/01_start_here.ipynb"
+PROFILE = "priya"  # the profile that notebook's checker writes to: LiveChecker(profile="priya")
+# The live widget, not the static copy saved in the notebook: only the live one has a text box.
+LIVE = ".cw-live-checker:has(textarea)"
+CHECKER_CELL = 11  # checker = widgets.LiveChecker(profile="priya"); checker
+
+TYPED = (
+    "Hi Priya, I read your post on taming Kafka consumer lag. We hit the same problem at Acme; "
+    "could I ask how you tuned your consumers?"
+)
+LONG = "Hi Priya, " + "your Kafka consumer lag article was a great read and very useful. " * 4
+# Every way to run script from text put into HTML: a tag with a handler, a script, markup.
+PAYLOAD = (
+    '<img src=x onerror="window.cwInjected=1;alert(1)"><script>window.cwInjected=2</script>'
+    '<b id="cw-injected">Hi Priya</b>, your Kafka talk</b><svg onload="alert(3)">'
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the live checker shows: the counter, each rule's verdict (symbol and word), the note."""
+
+    counter: str
+    verdicts: dict[str, str]
+    note: str
+
+
+def expected(text: str) -> Shown:
+    checker = LiveChecker(PROFILE)
+    checker.text = text
+    verdicts = {f.rule: f"{SYMBOLS[f.verdict]} {f.verdict}" for f in checker.report.findings}
+    return Shown(checker.counter_text(), verdicts, text)
+
+
+def shown(page: Any) -> Shown:
+    view = page.locator(LIVE).evaluate(
+        """el => ({
+            counter: el.querySelector('.cw-count')?.innerText ?? '',
+            verdicts: Object.fromEntries([...el.querySelectorAll('.cw-finding')].map(
+                f => [f.dataset.rule, f.querySelector('span').innerText.trim()])),
+            note: el.querySelector('.cw-note')?.innerText ?? '',
+        })"""
+    )
+    return Shown(view["counter"].strip(), view["verdicts"], view["note"])
+
+
+def see(page: Any, text: str) -> Shown:
+    """Wait until the checker shows what it should for `text`; returns what it shows."""
+    want = expected(text)
+    return ui.wait_until(
+        lambda: shown(page),
+        lambda s: (
+            s == want or (not text and (s.counter, s.verdicts) == (want.counter, want.verdicts))
+        ),
+    )
+
+
+def test_live_checker_follows_the_note_and_keeps_html_as_text(
+    lab: Lab, browser: Browser, tab: Tab, artifacts: Path
+) -> None:
+    page = tab.page
+    began = time.perf_counter()
+    ui.open_notebook(page, lab.url(NOTEBOOK))
+    record_time("lab_page", time.perf_counter() - began)
+    assert page.locator(LIVE).count() == 0  # before running, only the saved static copy
+    ui.wait_for_kernel(page, lambda: lab.kernel_ready(NOTEBOOK))
+    record_time("kernel", time.perf_counter() - began)
+
+    ui.menu(page, "Run", "Run All Cells")
+    # Scroll to the checker, as a learner does: JupyterLab draws outputs only in view. The live
+    # widget exists once its cell has run; the cell after it sets the note from the kernel.
+    ui.wait_until(lambda: ui.scroll_to(page, CHECKER_CELL) or page.locator(LIVE).count(), bool)
+    lesson_note = data.lesson_examples("01_start_here")[-1].message
+    assert see(page, lesson_note) == expected(lesson_note)
+    ui.wait_until_run(page)
+
+    box = page.locator(f"{LIVE} textarea")
+    box.fill("")
+    cleared = see(page, "")  # the box shows a placeholder, so only the verdicts and the count
+    assert (cleared.counter, cleared.verdicts) == (expected("").counter, expected("").verdicts)
+    box.press_sequentially(TYPED)  # key by key, as a learner types
+    assert see(page, TYPED) == expected(TYPED)
+    assert set(shown(page).verdicts) == set(RULES)  # every rule has its say
+    page.locator(LIVE).screenshot(path=artifacts / "live-checker.png")
+
+    box.fill(LONG)
+    assert see(page, LONG) == expected(LONG)
+    assert str(len(LONG)) in shown(page).counter
+
+    box.fill(PAYLOAD)
+    assert see(page, PAYLOAD) == expected(PAYLOAD)  # shown as typed, character for character
+    page.locator(LIVE).screenshot(path=artifacts / "live-checker-html-payload.png")
+    assert page.evaluate("window.cwInjected") is None, "script in the note ran"
+    assert page.locator("#cw-injected").count() == 0, "markup in the note became an element"
+    output = page.locator(LIVE).locator(".cw-report")
+    assert output.locator("img, script, svg, b#cw-injected").count() == 0
+    assert tab.dialogs == [], "the note opened a dialog"
+
+    assert tab.errors == []
+    assert tab.external == [], "JupyterLab tried to reach the internet"
