@@ -8,6 +8,12 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv || exit $?
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]' || exit $?
+# Debian's Chromium for the browser tests (tests/browser/); a no-op once it is installed.
+# In CI a failed install fails the run (the browser tests then fail rather than skip).
+if ! bash scripts/install_browser.sh; then
+    [ "${CI:-}" = "true" ] && exit 1
+    echo "note: Chromium is not installed, so the browser tests will be skipped" >&2
+fi
 
 # Run all three so one run shows every problem; exit with the first failure's status
 # (pytest's "no tests collected", 5, counts as a failure).

@@ -99,7 +99,8 @@ def test_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     command = "bash scripts/test.sh"
     assert f"\n{command}\n" in f"\n{README}\n"
-    assert [line for line in ci.splitlines() if line.startswith("bash ")] == [command]
+    # CI may install system packages first; the tests it runs are the README's command.
+    assert [line for line in ci.splitlines() if line.startswith("bash ")][-1] == command
     assert (ROOT / "scripts" / "test.sh").is_file()
 
 
@@ -107,8 +108,7 @@ def test_readme_fresh_machine_section_has_exactly_two_commands():
     section = README.split("## On a fresh machine", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```(?:bash|sh)?\n(.*?)```", section, flags=re.DOTALL)
     assert [c.strip() for c in commands] == [
-        "python3 -m venv .venv && .venv/bin/pip install -e . && "
-        ".venv/bin/connectwell check examples/",
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[course]' && .venv/bin/connectwell lab",
         "bash scripts/test.sh",
     ]
 

@@ -1,6 +1,6 @@
 """`connectwell lab`: JupyterLab on the course, ready for a newcomer.
 
-    connectwell lab                 # the course in this folder (or the checkout connectwell is from)
+    connectwell lab                 # the course here, or in the checkout connectwell is from
     connectwell lab PATH --port 9000 --no-browser
 
 It checks that the course extra is installed, picks a free loopback port and a random token,
@@ -18,8 +18,8 @@ Settings that matter, and why:
   this process, which then sends SIGTERM: that is the signal on which the server shuts its
   kernels down (on SIGINT without a terminal it exits without doing so).
 
-The browser tests (tests/browser/) start JupyterLab through this module, so they test the same
-set-up a learner gets. Nothing here is imported by `import connectwell`.
+The browser tests (tests/browser/) run `connectwell lab` itself, so they test the set-up a
+learner gets. Nothing here is imported by `import connectwell`.
 """
 
 from __future__ import annotations
@@ -231,12 +231,18 @@ def stop(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> int
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait()
+            _kill(process)
     return process.returncode
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill the server's process group at once. Its kernels, in sessions of their own, notice
+    their parent has gone and exit by themselves (ipykernel's parent poller)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 class _Stop(Exception):
@@ -295,7 +301,10 @@ def run(
         return process.wait()
     except (KeyboardInterrupt, _Stop):
         if process is not None:
-            stop(process)
+            try:
+                stop(process)
+            except (KeyboardInterrupt, _Stop):  # asked again while it shuts down: don't wait
+                _kill(process)
         say("JupyterLab stopped.")
         return 0
     except LabError:
@@ -310,7 +319,13 @@ def run(
 def _open_browser(url: str) -> None:
     import webbrowser
 
+    # On Linux without a desktop, webbrowser falls back to a text browser (lynx, w3m) that would
+    # take over this terminal; there, and wherever no browser opens, the printed address is it.
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return
     try:
         webbrowser.open(url)
     except webbrowser.Error:
-        pass  # no browser on this machine (a server, a container): the printed address is enough
+        pass

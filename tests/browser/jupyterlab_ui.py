@@ -7,6 +7,7 @@ JupyterLab upgrade that renames one breaks one line.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -22,13 +23,16 @@ DIALOG = ".jp-Dialog"
 WAIT = 60.0  # seconds: how long to wait for something a learner would wait for
 
 
-def wait_until(read: Callable[[], T], wanted: Callable[[T], bool], timeout: float = WAIT) -> T:
-    """Read the page until `wanted(value)` or the time is up; returns the last value read, so
-    the caller's assertion shows what the page showed instead of a bare timeout."""
+def wait_until(
+    page: Any, read: Callable[[], T], wanted: Callable[[T], bool], timeout: float = WAIT
+) -> T:
+    """Read until `wanted(value)` or the time is up; returns the last value read, so the
+    caller's assertion shows what the page showed instead of a bare timeout. It waits with the
+    page's own timer, which lets Playwright handle the page's events meanwhile."""
     deadline = time.monotonic() + timeout
     value = read()
     while not wanted(value) and time.monotonic() < deadline:
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
         value = read()
     return value
 
@@ -41,18 +45,22 @@ def open_notebook(page: Any, url: str) -> None:
 
 def wait_for_kernel(page: Any, ready: Callable[[], bool]) -> None:
     """Wait until the notebook's kernel has started and the page is connected to it (`ready`
-    asks the server), as a learner waits for the toolbar's circle to settle. Before that, Run
-    All can be lost: JupyterLab 4.6 starts the kernel a second or two after the notebook shows,
-    and a Run All in that gap sometimes runs nothing, or leaves cells queued."""
-    wait_until(ready, bool)
+    asks the server), as a learner waits for the kernel status circle to settle. The status
+    alone does not tell: it reads idle before there is a kernel at all."""
+    assert wait_until(page, ready, bool), "the notebook's kernel did not start"
     page.wait_for_selector(KERNEL_IDLE)
 
 
 def menu(page: Any, *path: str) -> None:
-    """Choose a menu item from the menu bar, e.g. menu(page, "Run", "Run All Cells")."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=path[0]).first.click()
+    """Choose a menu item from the menu bar, e.g. menu(page, "Run", "Run All Cells"). Labels
+    match whole: "Run All Cells" is not "Restart Kernel and Run All Cells…"."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=_whole(path[0])).click()
     for label in path[1:]:
-        page.locator(".lm-Menu-itemLabel", has_text=label).first.click()
+        page.locator(".lm-Menu-itemLabel", has_text=_whole(label)).click()
+
+
+def _whole(label: str) -> re.Pattern[str]:
+    return re.compile(f"^{re.escape(label)}$")
 
 
 def prompts(page: Any) -> list[str]:
@@ -63,12 +71,13 @@ def prompts(page: Any) -> list[str]:
 
 def wait_until_run(page: Any) -> None:
     """Wait until no cell is running or queued, and the kernel is idle."""
-    wait_until(lambda: prompts(page), lambda p: "[*]:" not in p)
+    running = wait_until(page, lambda: prompts(page), lambda p: "[*]:" not in p)
+    assert "[*]:" not in running, f"cells still running or queued: {running}"
     page.wait_for_selector(KERNEL_IDLE)
 
 
 def scroll_to(page: Any, index: int) -> None:
-    """Scroll cell `index` into view. JupyterLab draws a cell's outputs only in view."""
+    """Scroll cell `index` into view (JupyterLab skips drawing cells out of view)."""
     cell(page, index).scroll_into_view_if_needed()
 
 

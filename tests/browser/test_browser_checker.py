@@ -8,13 +8,15 @@ the test holds whatever the rules decide today.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jupyterlab_ui as ui
-from browser_support import Browser, Lab, Tab, record_time
+import nbformat
+from browser_support import ROOT, Browser, Lab, Tab, record_time
 
 from connectwell import data
 from connectwell.report import SYMBOLS
@@ -22,10 +24,21 @@ from connectwell.rules import RULES
 from connectwell.widgets import LiveChecker
 
 NOTEBOOK = "course/01_start_here.ipynb"
-PROFILE = "priya"  # the profile that notebook's checker writes to: LiveChecker(profile="priya")
 # The live widget, not the static copy saved in the notebook: only the live one has a text box.
 LIVE = ".cw-live-checker:has(textarea)"
-CHECKER_CELL = 11  # checker = widgets.LiveChecker(profile="priya"); checker
+
+
+def checker_cell() -> tuple[int, str]:
+    """The notebook's live checker: its cell's index and the profile it writes to."""
+    nb = nbformat.read(ROOT / NOTEBOOK, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        found = re.search(r"LiveChecker\(profile=\"(\w+)\"\)", cell.source)
+        if cell.cell_type == "code" and found:
+            return index, found.group(1)
+    raise AssertionError(f"{NOTEBOOK} has no LiveChecker(profile=...) cell")
+
+
+CHECKER_CELL, PROFILE = checker_cell()
 
 TYPED = (
     "Hi Priya, I read your post on taming Kafka consumer lag. We hit the same problem at Acme; "
@@ -71,6 +84,7 @@ def see(page: Any, text: str) -> Shown:
     """Wait until the checker shows what it should for `text`; returns what it shows."""
     want = expected(text)
     return ui.wait_until(
+        page,
         lambda: shown(page),
         lambda s: (
             s == want or (not text and (s.counter, s.verdicts) == (want.counter, want.verdicts))
@@ -90,10 +104,15 @@ def test_live_checker_follows_the_note_and_keeps_html_as_text(
     record_time("kernel", time.perf_counter() - began)
 
     ui.menu(page, "Run", "Run All Cells")
-    # Scroll to the checker, as a learner does: JupyterLab draws outputs only in view. The live
+
+    # Run All ends at the last cell; scroll back up to the checker, as a learner does. The live
     # widget exists once its cell has run; the cell after it sets the note from the kernel.
-    ui.wait_until(lambda: ui.scroll_to(page, CHECKER_CELL) or page.locator(LIVE).count(), bool)
-    lesson_note = data.lesson_examples("01_start_here")[-1].message
+    def live_checkers() -> int:
+        ui.scroll_to(page, CHECKER_CELL)
+        return int(page.locator(LIVE).count())
+
+    assert ui.wait_until(page, live_checkers, bool) == 1, "no live checker after Run All"
+    lesson_note = data.lesson_examples("01_start_here")[-1].message  # what the next cell sets
     assert see(page, lesson_note) == expected(lesson_note)
     ui.wait_until_run(page)
 
