@@ -509,7 +509,8 @@ def _mentions(q: Question, check: str, text: str, kind: str) -> Result:
     )
 
 
-def _judge_note(q: Question, check: str, args: tuple[Any, ...], value: Any) -> Result:
+def _judge_text(q: Question, check: str, args: tuple[Any, ...], value: Any) -> Result | None:
+    """What every written answer (a note or a reply) is checked for before the rules."""
     problem = _needs_text(q, check, value)
     if problem:
         return problem
@@ -517,19 +518,22 @@ def _judge_note(q: Question, check: str, args: tuple[Any, ...], value: Any) -> R
         return _result(q, check, "pass", "Answered.")
     if check == "mentions":
         return _mentions(q, check, value, args[0])
+    return None
+
+
+def _judge_note(q: Question, check: str, args: tuple[Any, ...], value: Any) -> Result:
+    early = _judge_text(q, check, args, value)
+    if early:
+        return early
     scenario = q.base()
     scenario["message"] = value
     return _rule_result(q, check, _run_rule(scenario, check))
 
 
 def _judge_reply(q: Question, check: str, args: tuple[Any, ...], value: Any) -> Result:
-    problem = _needs_text(q, check, value)
-    if problem:
-        return problem
-    if check == "attempted":
-        return _result(q, check, "pass", "Answered.")
-    if check == "mentions":
-        return _mentions(q, check, value, args[0])
+    early = _judge_text(q, check, args, value)
+    if early:
+        return early
     scenario = q.base()
     scenario["thread"] = [
         *scenario.get("thread", []),
