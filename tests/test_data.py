@@ -7,22 +7,12 @@ import sys
 from importlib import resources
 
 import pytest
+from course_layout import COURSE_STEMS
 
 import connectwell as cw
 from connectwell import data
 from connectwell.scenario import ACCOUNTS, PURPOSES, parse_scenario
 
-COURSE_STEMS = [
-    "01_start_here",
-    "02_why_strangers_connect",
-    "03_not_blank",
-    "04_personalised",
-    "05_explains_fit",
-    "06_prompt_reply",
-    "07_motive_upfront",
-    "08_spam_and_canned",
-    "09_message_workshop",
-]
 DATA_FILES = sorted(
     p.name.removesuffix(".yaml")
     for p in (resources.files("connectwell") / "data").iterdir()

@@ -16,6 +16,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from course_layout import COURSE_STEMS
 
 import connectwell as cw
 from connectwell import data
@@ -35,17 +36,6 @@ def _load_script() -> Any:
 
 ex = _load_script()
 
-COURSE_ORDER = [
-    "01_start_here",
-    "02_why_strangers_connect",
-    "03_not_blank",
-    "04_personalised",
-    "05_explains_fit",
-    "06_prompt_reply",
-    "07_motive_upfront",
-    "08_spam_and_canned",
-    "09_message_workshop",
-]
 PATHS = ex.course_notebooks()
 STALE = "{} is out of date: run python scripts/execute_notebooks.py"
 
@@ -88,7 +78,7 @@ def notebook(request: pytest.FixtureRequest) -> tuple[Path, Any]:
 
 
 def test_the_course_has_its_nine_notebooks_in_order():
-    assert [p.stem for p in PATHS] == COURSE_ORDER
+    assert [p.stem for p in PATHS] == COURSE_STEMS
 
 
 def test_each_rule_names_a_notebook_that_exists():
@@ -204,7 +194,7 @@ def test_every_example_note_is_checked_in_a_visible_cell(notebook):
 
 
 def test_lessons_with_examples_have_a_notebook():
-    assert set(data.lesson_stems()) <= set(COURSE_ORDER)
+    assert set(data.lesson_stems()) <= set(COURSE_STEMS)
 
 
 # ---------------------------------------------------------------- learner text in HTML
