@@ -399,26 +399,26 @@ class Writer:
         self.gb.close()
 
 
+# From a grade or comment row (alias t) to its learner, assignment, notebook and cell.
+_CELL_OF = """
+    JOIN submitted_notebook sn ON {t}.notebook_id = sn.id
+    JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+    JOIN assignment a ON sa.assignment_id = a.id
+    JOIN notebook nb ON sn.notebook_id = nb.id
+    JOIN base_cell bc ON {t}.cell_id = bc.id"""
+
+
 def gradebook_state(db: Path) -> dict[str, Any]:
     """Everything a gradebook says about learners and their grades, without nbgrader's random
     row ids: two gradebooks graded alike compare equal. For tests and the benchmark."""
     with contextlib.closing(_read_only(db, 30)) as con:
         grades = con.execute(
-            """SELECT sa.student_id, a.name, nb.name, bc.name, g.auto_score, g.manual_score,
-                      g.extra_credit, g.needs_manual_grade
-               FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
-               JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-               JOIN assignment a ON sa.assignment_id = a.id
-               JOIN notebook nb ON sn.notebook_id = nb.id
-               JOIN base_cell bc ON g.cell_id = bc.id"""
+            "SELECT sa.student_id, a.name, nb.name, bc.name, g.auto_score, g.manual_score, "
+            "g.extra_credit, g.needs_manual_grade FROM grade g" + _CELL_OF.format(t="g")
         ).fetchall()
         comments = con.execute(
-            """SELECT sa.student_id, a.name, nb.name, bc.name, c.auto_comment, c.manual_comment
-               FROM comment c JOIN submitted_notebook sn ON c.notebook_id = sn.id
-               JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-               JOIN assignment a ON sa.assignment_id = a.id
-               JOIN notebook nb ON sn.notebook_id = nb.id
-               JOIN base_cell bc ON c.cell_id = bc.id"""
+            "SELECT sa.student_id, a.name, nb.name, bc.name, c.auto_comment, c.manual_comment "
+            "FROM comment c" + _CELL_OF.format(t="c")
         ).fetchall()
         submissions = con.execute(
             """SELECT sa.student_id, a.name, sa.timestamp, sa.extension, nb.name, sn.flagged,

@@ -130,7 +130,7 @@ class Context:
             phrases.append(sender_company.split(" at ", 1)[1])
         for phrase in phrases:
             if phrase:
-                pattern = _pattern_for(phrase)
+                pattern = phrase_pattern(phrase)
                 if pattern:
                     spans.extend(m.span() for m in pattern.finditer(self.text))
         return spans
@@ -148,7 +148,7 @@ class Context:
         forms = {first, recipient.name}
         if len(parts) > 1:
             forms.add(last)
-        forms |= _nicknames(first)
+        forms |= nicknames(first)
         found = []
         for form in forms:
             span = find_phrase(self.text, form)
@@ -314,11 +314,3 @@ def _short_form(word: str, name: str) -> bool:
 def _in_order(letters: str, name: str) -> bool:
     rest = iter(name)
     return all(c in rest for c in letters)
-
-
-def _pattern_for(phrase: str):
-    return phrase_pattern(phrase)
-
-
-def _nicknames(first: str) -> set[str]:
-    return nicknames(first)

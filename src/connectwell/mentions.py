@@ -179,14 +179,6 @@ def _inside(span: tuple[int, int], masked) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in masked)
 
 
-def overlaps(span: tuple[int, int], spans) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in spans)
-
-
-def content_words(text: str) -> list[str]:
-    return [t for t in WORD.findall(text) if t not in STOPWORDS and len(t) >= 3]
-
-
 def shared_skills(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
     """Skills of a that b also lists (whole phrase either way, or a shared distinctive word)."""
     out = []

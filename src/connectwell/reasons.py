@@ -199,10 +199,6 @@ class Concreteness:
         )
 
 
-def concreteness(text: str, start: int, end: int, details: list[Weighted]) -> int:
-    return Concreteness(text, start, end, details)(start, end)
-
-
 def _is_salad(text: str, start: int, end: int) -> bool:
     # A list of keywords with no grammar: no function word links them into a claim.
     words = WORD.findall(text, start, end)

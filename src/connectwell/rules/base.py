@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from connectwell.report import Finding, Verdict
@@ -33,7 +33,6 @@ class Rule:
     must_pass: tuple[Any, ...] = ()  # scenarios (dicts or bare notes) that must not fail
     must_fail: tuple[Any, ...] = ()  # scenarios that must fail
     lesson: str = ""  # the course notebook that teaches it
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def bad(self) -> str:
