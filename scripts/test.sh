@@ -14,6 +14,12 @@ if ! bash scripts/install_browser.sh; then
     [ "${CI:-}" = "true" ] && exit 1
     echo "note: Chromium is not installed, so the browser tests will be skipped" >&2
 fi
+# Debian's PostgreSQL and JupyterHub's proxy (deploy/node_modules) for tests/org/; a no-op once
+# they are installed. In CI a failed install fails the run, as for Chromium.
+if ! bash scripts/install_org.sh; then
+    [ "${CI:-}" = "true" ] && exit 1
+    echo "note: PostgreSQL or configurable-http-proxy is missing, so the organisation tests will be skipped" >&2
+fi
 
 # Run all three so one run shows every problem; exit with the first failure's status
 # (pytest's "no tests collected", 5, counts as a failure).
