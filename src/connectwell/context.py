@@ -40,6 +40,8 @@ PLACEHOLDER = re.compile(
     r"|<\s*(?:[A-Z][A-Z _]{1,30}|(?i:(?:first|last|full|recipient|contact|company|name|insert)[\w ]{0,20}))\s*>"
     r"|%[A-Za-z_]{3,}%|\$\{?[A-Z_]{3,}\}?|\bXXX+\b"
 )
+# The characters a PLACEHOLDER can start with, other than the "XXX" of its last alternative.
+_FIELD_STARTS = "{[<%$"
 # Possessive: each word is taken whole, so a long run of letters is not split every way.
 _LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]++\.?[ ]?){1,3}?)\s*(?:[,:!—–]|\s-\s)\s*")
 _ARTIFACT_NEAR = re.compile(
@@ -116,7 +118,11 @@ class Context:
     @cached_property
     def placeholders(self) -> list[tuple[int, int]]:
         """Unfilled mail-merge fields, in original coordinates (case matters there)."""
-        return [m.span() for m in PLACEHOLDER.finditer(self.scenario.message)]
+        message = self.scenario.message
+        # Every field starts with one of these (or is "XXX"): most notes need no pattern search.
+        if not any(c in message for c in _FIELD_STARTS) and "XXX" not in message:
+            return []
+        return [m.span() for m in PLACEHOLDER.finditer(message)]
 
     @cached_property
     def masked(self) -> list[tuple[int, int]]:
@@ -277,7 +283,9 @@ class Context:
         weights = {"company": 1, "role": 1}
         details = [(*m.span, weights.get(m.kind, 2)) for m in self.details]
         details += [(*span, 2) for span in self.job_mentions]
-        found = find_reasons(self.text, *self.body, details, job_spans=self.job_mentions)
+        found = find_reasons(
+            self.text, *self.body, details, job_spans=self.job_mentions, sentences=self.sentences
+        )
         # A reason must concern this recipient: something of theirs, the job offered to them, or
         # a history you share. A pitch that would read the same to anyone ("let me show you how
         # SalesRocket can 3x your pipeline") is no reason to connect with *them*.

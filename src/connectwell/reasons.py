@@ -212,11 +212,17 @@ def find_reasons(
     details: list[Weighted],
     threshold: int = 2,
     job_spans: list[tuple[int, int]] | None = None,
+    sentences: list[tuple[int, int]] | None = None,
 ) -> list[Reason]:
-    """The first concrete reason in text[start:end] (a list: empty when there is none)."""
+    """The first concrete reason in text[start:end] (a list: empty when there is none).
+
+    sentences: sentence_spans(text, start, end), when the caller has it already.
+    """
     score_of = Concreteness(text, start, end, details)
     jobs = job_spans or []
-    for s_start, s_end in sentence_spans(text, start, end):
+    if sentences is None:
+        sentences = sentence_spans(text, start, end)
+    for s_start, s_end in sentences:
         for part_start, part_end in _fragments(text, s_start, s_end):
             reason = _reason_in(text, part_start, part_end, score_of, threshold, jobs)
             if reason:

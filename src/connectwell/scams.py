@@ -230,12 +230,23 @@ def _near(text: str) -> Hit | None:
 
 
 def deobfuscate(text: str) -> str:
-    text = _SPLIT.sub(lambda m: re.sub(r"[ .\-_*·/]", "", m.group()), text)
-    text = _MIXED.sub(lambda m: m.group().translate(_LEET), text)
-    return _SPACES.sub(" ", text)
+    # Each step runs only where a cheap look finds what it needs, so an ordinary note (most of
+    # them) costs three quick scans instead of three substitutions.
+    if _SPLIT_HINT.search(text):
+        text = _SPLIT.sub(lambda m: re.sub(r"[ .\-_*·/]", "", m.group()), text)
+    if _MIXED_HINT.search(text):
+        text = _MIXED.sub(lambda m: m.group().translate(_LEET), text)
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    return text
 
 
 _SPACES = re.compile(r"[ \t]{2,}")
+# Necessary for a _SPLIT match: its last three pieces, "separator, letter, separator, letter"
+# with the word ending there. Starting with a character set lets the engine skip ahead quickly.
+_SPLIT_HINT = re.compile(r"[ .\-_*·/][^\W_][ .\-_*·/][^\W_](?![^\W_])")
+# Necessary for _MIXED to change anything: a look-alike digit or symbol beside a letter.
+_MIXED_HINT = re.compile(r"[0-9@$](?:(?<=[a-z].)|(?=[a-z]))")
 
 
 def _match(text: str) -> tuple[str, re.Match[str] | Hit] | None:
