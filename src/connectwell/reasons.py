@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 from connectwell.mentions import STOPWORDS
 from connectwell.text import WORD, sentence_spans
@@ -238,11 +239,13 @@ def _reason_in(
     threshold: int,
     jobs: list[tuple[int, int]],
 ) -> Reason | None:
-    cues = list(CUES.finditer(text, start, end))
-    if cues:
+    # Cues are found one at a time: the scan stops at the first that introduces a reason.
+    cues = CUES.finditer(text, start, end)
+    first = next(cues, None)
+    if first:
         if _EVASIVE.search(text, start, end) or _is_salad(text, start, end):
             return None
-        for m in cues:
+        for m in chain((first,), cues):
             # What follows the cue counts, and so does what the sentence already said about the
             # recipient before it ("your Kickstarter raised £48k; ... would love you to share
             # how"), but not a self-introduction that merely precedes the cue.
@@ -271,6 +274,8 @@ _LIST_SEPARATORS = re.compile(r"\s*[|•·]\s*")
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A sentence split at list separators, so a keyword list never reads as one claim."""
+    if not any(c in text[start:end] for c in "|•·"):  # what _LIST_SEPARATORS needs
+        return [(start, end)] if end > start else []
     out = []
     pos = start
     for m in _LIST_SEPARATORS.finditer(text, start, end):

@@ -111,9 +111,15 @@ LETTERS = re.compile(r"[^\W\d_]{2,}")
 # Semicolons and dashes join clauses of one thought ("I'm hiring X; your Y is what it needs"),
 # so only full stops, question and exclamation marks and blank lines end a sentence.
 # A full stop after a title ("Mr. Mori") ends nothing; "!)" closes an aside, not the sentence.
+# The pattern opens with the set of characters every end starts with, so the regex engine skips
+# straight to them; the look-behinds then say which branch that first character began (a run of
+# stops starts where the previous character is no stop).
 _SENTENCE_END = re.compile(
-    r"(?<![.!?…])[.!?…]++(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bst\.)(?<!\bprof\.)(?<!\bengr\.)(?<!\bsr\.)"
-    r"(?<!\bjr\.)(?<!\bvs\.)(?=[\s\"'’”]|$)[\"'’”]*|\n\s*\n|\n(?=\s*[-•*])"
+    r"[.!?…\n](?:"
+    r"(?<=[.!?…])(?<![.!?…]{2})[.!?…]*+"
+    r"(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bst\.)(?<!\bprof\.)(?<!\bengr\.)(?<!\bsr\.)"
+    r"(?<!\bjr\.)(?<!\bvs\.)(?=[\s\"'’”]|$)[\"'’”]*"
+    r"|(?<=\n)\s*\n|(?<=\n)(?=\s*[-•*]))"
 )
 
 

@@ -42,14 +42,16 @@ def run(ctx: Context) -> Outcome:
             span=None,
         )
     start, end = ctx.body
-    body = ctx.text[start:end]
     names = set()
     for person in (ctx.scenario.recipient.name, ctx.scenario.sender.name):
         names.update(fold_plain(person).split())
     # Most notes have plenty to say: a word outside greetings, names and small talk settles it
-    # without the pleasantry patterns.
-    if any(w not in _SMALL_TALK and w not in names for w in LETTERS.findall(body)):
-        return _PASS
+    # without the pleasantry patterns, usually within the first few words.
+    for m in LETTERS.finditer(ctx.text, start, end):
+        word = m.group()
+        if word not in _SMALL_TALK and word not in names:
+            return _PASS
+    body = ctx.text[start:end]
     names.update(m for mention in ctx.name_mentions for m in ctx.text[slice(*mention.span)].split())
     body = _PLEASANTRY.sub(" ", body)
     words = [w for w in LETTERS.findall(body) if w not in _GREETING_WORDS and w not in names]
