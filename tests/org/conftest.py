@@ -37,6 +37,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -441,3 +442,238 @@ def proxy_bin() -> Path:
 
 def group_name(gid: int) -> str:
     return grp.getgrgid(gid).gr_name
+
+
+# --- JupyterHub -------------------------------------------------------------------------------
+
+HUB_CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
+HUB_BIN = Path(sys.executable).parent / "jupyterhub"
+
+
+class HubError(RuntimeError):
+    pass
+
+
+@dataclass
+class Hub:
+    """deploy/jupyterhub_config.py running as root on loopback, with a shared test password
+    (SharedPasswordAuthenticator) and an admin service token for the REST API."""
+
+    url: str
+    api_url: str  # the hub's own API, as the servers reach it
+    admin_token: str
+    password: str
+    process: subprocess.Popen
+    state: Path
+    log: Path
+
+    def api(self, method: str, path: str, token: str | None = None, **kw: Any) -> Any:
+        import requests
+
+        headers = {"Authorization": f"token {token or self.admin_token}"}
+        return requests.request(
+            method, f"{self.url}/hub/api{path}", headers=headers, timeout=60, **kw
+        )
+
+    def token_for(self, user: OrgUser | str, note: str = "cwtest") -> str:
+        r = self.api("POST", f"/users/{user}/tokens", json={"note": note, "expires_in": 3600})
+        if r.status_code != 201:
+            raise HubError(f"token for {user}: {r.status_code} {r.text}")
+        return r.json()["token"]
+
+    def spawn(self, user: OrgUser | str, token: str) -> None:
+        """Start the account's server through the API, as its owner; wait until it is ready."""
+        r = self.api("POST", f"/users/{user}/server", token=token)
+        if r.status_code not in (201, 202):
+            raise HubError(f"spawn {user}: {r.status_code} {r.text}")
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            model = self.api("GET", f"/users/{user}", token=token).json()
+            server = model.get("servers", {}).get("")
+            if server and server.get("ready"):
+                return
+            if not server or (not server.get("pending") and not server.get("ready")):
+                raise HubError(f"{user}'s server did not start:\n{self.tail()}")
+            if self.process.poll() is not None:
+                raise HubError(f"the hub exited while {user}'s server started:\n{self.tail()}")
+            time.sleep(0.5)
+        raise HubError(f"{user}'s server was not ready after {START_TIMEOUT}s:\n{self.tail()}")
+
+    def stop_server(self, user: OrgUser | str) -> None:
+        r = self.api("DELETE", f"/users/{user}/server")
+        if r.status_code not in (202, 204):
+            raise HubError(f"stop {user}: {r.status_code} {r.text}")
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if not self.api("GET", f"/users/{user}").json().get("servers"):
+                return
+            time.sleep(0.5)
+        raise HubError(f"{user}'s server did not stop")
+
+    def server(self, user: OrgUser | str) -> str:
+        return f"{self.url}/user/{user}"
+
+    def tail(self, n: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-n:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # the hub stops its servers and its proxy
+            try:
+                self.process.wait(START_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def session_pids(sid: int) -> list[int]:
+    """Live processes in session sid (the hub runs in its own session, with the proxy)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] != "Z" and int(fields[3]) == sid:
+                found.append(int(entry))
+    return found
+
+
+def start_hub(
+    users: OrgUsers, exchange: Path, proxy: Path, env: dict[str, str] | None = None
+) -> Hub:
+    """JupyterHub with deploy/jupyterhub_config.py for these accounts, on free loopback ports."""
+    if not HUB_BIN.exists():
+        unavailable("JupyterHub is not installed: pip install -e '.[test]'")
+    state = Path(tempfile.mkdtemp(prefix="cwtest-hub-"))
+    os.chmod(state, 0o700)
+    admin_token, password = secrets.token_hex(24), secrets.token_urlsafe(12)
+    port, api_port, proxy_port = free_port(), free_port(), free_port()
+    config = state / "jupyterhub_config.py"
+    config.write_text(
+        f"c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(HUB_CONFIG)!r})  # noqa: F821\n"
+        "c.JupyterHub.authenticator_class = 'shared-password'\n"
+        f"c.SharedPasswordAuthenticator.user_password = {password!r}\n"
+        f"c.JupyterHub.services = [{{'name': 'cwtest-admin', 'api_token': {admin_token!r}}}]\n"
+        "c.JupyterHub.load_roles.append({'name': 'cwtest-admin', 'services': ['cwtest-admin'],\n"
+        "    'scopes': ['admin:users', 'admin:servers', 'tokens', 'admin:groups', 'list:users']})\n"
+    )
+    hub_env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": str(state),
+        "CONNECTWELL_HUB_URL": f"http://127.0.0.1:{port}",
+        "CONNECTWELL_HUB_API_URL": f"http://127.0.0.1:{api_port}",
+        "CONNECTWELL_PROXY_API_URL": f"http://127.0.0.1:{proxy_port}",
+        "CONNECTWELL_HUB_STATE": str(state),
+        "CONNECTWELL_PROXY": str(proxy),
+        "CONNECTWELL_SINGLEUSER": str(VENV_BIN / "jupyterhub-singleuser"),
+        "CONNECTWELL_INSTRUCTORS": users.instructor.name,
+        "CONNECTWELL_LEARNERS": ",".join(u.name for u in users.learners),
+        "CONNECTWELL_EXCHANGE": str(exchange),
+        "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(24),
+        **(env or {}),
+    }
+    log = state / "jupyterhub.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(HUB_BIN), "-f", str(config)],
+            cwd=state,
+            env=hub_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    hub = Hub(
+        url=f"http://127.0.0.1:{port}",
+        api_url=f"http://127.0.0.1:{api_port}/hub/api",
+        admin_token=admin_token,
+        password=password,
+        process=process,
+        state=state,
+        log=log,
+    )
+    import requests
+
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            raise HubError(f"JupyterHub exited with status {process.returncode}:\n{hub.tail()}")
+        try:
+            if hub.api("GET", "/").status_code == 200:
+                return hub
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            hub.stop()
+            raise HubError(f"JupyterHub did not answer within {START_TIMEOUT}s:\n{hub.tail()}")
+        time.sleep(0.5)
+
+
+def leftover_processes(hub: Hub, users: OrgUsers) -> dict[str, list[str]]:
+    """What is still alive of the hub's session and of the accounts' processes."""
+
+    def describe(pid: int) -> str:
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            cmd = "?"
+        return f"{pid} {cmd[:120]}"
+
+    found = {"hub": [describe(p) for p in session_pids(hub.process.pid)]}
+    for u in users.all:
+        found[u.name] = [describe(p) for p in pids_of(u.uid)]
+    return {k: v for k, v in found.items() if v}
+
+
+@pytest.fixture(scope="module")
+def hub_exchange() -> Iterator[Path]:
+    """An exchange root for a module's hub (same permissions as `exchange`)."""
+    base = Path(tempfile.mkdtemp(prefix="cwtest-exchange-"))
+    os.chmod(base, 0o755)
+    root = base / "exchange"
+    root.mkdir()
+    os.chmod(root, 0o1777)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def hub_db_url(pg_new_db: Callable[..., str]) -> str:
+    """The gradebook the hub gives instructors' servers: its own PostgreSQL database."""
+    return pg_new_db("hub_gradebook")
+
+
+@pytest.fixture(scope="module")
+def hub(org_users: OrgUsers, hub_exchange: Path, proxy_bin: Path, hub_db_url: str) -> Iterator[Hub]:
+    """The course's hub (deploy/jupyterhub_config.py) for org_users, with a PostgreSQL
+    gradebook (`hub_db_url`) for the instructor's server. At the end it gets SIGTERM, and the
+    teardown fails if any process of the hub, its proxy or the accounts is still alive."""
+    try:
+        running = start_hub(org_users, hub_exchange, proxy_bin, {"CONNECTWELL_DB_URL": hub_db_url})
+    except HubError as err:
+        pytest.fail(str(err), pytrace=False)
+    try:
+        yield running
+    finally:
+        running.stop()
+        deadline = time.monotonic() + 30
+        left = leftover_processes(running, org_users)
+        while left and time.monotonic() < deadline:  # the hub has exited; give children a moment
+            time.sleep(0.5)
+            left = leftover_processes(running, org_users)
+        shutil.rmtree(running.state, ignore_errors=True)
+        if left:
+            for lines in left.values():
+                for line in lines:
+                    try:
+                        os.kill(int(line.split()[0]), signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            pytest.fail(f"processes left behind after the hub stopped: {left}", pytrace=False)
