@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from rapidfuzz.distance import OSA
 
@@ -63,6 +64,29 @@ TITLES = (
 )
 
 
+T = TypeVar("T")
+
+
+class once(Generic[T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on every first read):
+    a Context belongs to one check in one thread, and a dozen locks per note cost more than
+    some of the rules. The value is stored on the instance and shadows this descriptor."""
+
+    def __init__(self, func: Callable[[Any], T]):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class Options:
     """Settings for a check; the reply window is configurable as the standard allows."""
@@ -81,7 +105,7 @@ class Context:
 
     # ------------------------------------------------------------ shape of the note
 
-    @cached_property
+    @once
     def body(self) -> tuple[int, int]:
         """The note without its greeting and sign-off, in folded coordinates."""
         start = greeting_end(self.text)
@@ -100,7 +124,7 @@ class Context:
         names = {fold_plain(p).strip(".,") for p in r.name.split()} | nicknames(first)
         return any(w in names or _short_form(w, first) for w in words.replace(".", " ").split())
 
-    @cached_property
+    @once
     def sentences(self) -> list[tuple[int, int]]:
         return sentence_spans(self.text, *self.body)
 
@@ -115,7 +139,7 @@ class Context:
 
     # ------------------------------------------------------------ names
 
-    @cached_property
+    @once
     def placeholders(self) -> list[tuple[int, int]]:
         """Unfilled mail-merge fields, in original coordinates (case matters there)."""
         message = self.scenario.message
@@ -124,7 +148,7 @@ class Context:
             return []
         return [m.span() for m in PLACEHOLDER.finditer(message)]
 
-    @cached_property
+    @once
     def masked(self) -> list[tuple[int, int]]:
         """Spans that are about the job or the sender, not the recipient."""
         spans = []
@@ -141,7 +165,7 @@ class Context:
                     spans.extend(m.span() for m in pattern.finditer(self.text))
         return spans
 
-    @cached_property
+    @once
     def name_mentions(self) -> list[Mention]:
         recipient = self.scenario.recipient
         if not recipient.name.strip():
@@ -185,7 +209,7 @@ class Context:
 
     # ------------------------------------------------------------ specific details
 
-    @cached_property
+    @once
     def details(self) -> list[Mention]:
         """Specific things about the recipient that the note names (not the job's or sender's)."""
         r = self.scenario.recipient
@@ -251,11 +275,11 @@ class Context:
                 return (s, e)
         return None
 
-    @cached_property
+    @once
     def detail_spans(self) -> list[tuple[int, int]]:
         return [m.span for m in self.details]
 
-    @cached_property
+    @once
     def job_mentions(self) -> list[tuple[int, int]]:
         job = self.scenario.job
         if not job or not job.title:
@@ -273,11 +297,11 @@ class Context:
 
     # ------------------------------------------------------------ reasons
 
-    @cached_property
+    @once
     def scam(self):
         return find_scam(self)
 
-    @cached_property
+    @once
     def reasons(self) -> list[Reason]:
         # Naming their company or role is a start; a skill, article, event or contact is concrete.
         weights = {"company": 1, "role": 1}
@@ -293,7 +317,7 @@ class Context:
             return []
         return found
 
-    @cached_property
+    @once
     def shared_history(self) -> list[Mention]:
         """A concrete past you share ("we worked together on the Al Noor Mall fit-out")."""
         found = []
