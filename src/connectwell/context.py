@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from rapidfuzz.distance import OSA
@@ -17,6 +18,7 @@ from connectwell.mentions import (
     find_phrase,
     find_skill,
     phrase_pattern,
+    phrase_probe,
     stem_pattern,
 )
 from connectwell.names import nicknames
@@ -167,23 +169,16 @@ class Context:
 
     @once
     def name_mentions(self) -> list[Mention]:
-        recipient = self.scenario.recipient
-        if not recipient.name.strip():
+        name = self.scenario.recipient.name
+        forms = _name_forms(name)
+        if forms is None:
             return []
-        parts = [fold_plain(p) for p in recipient.name.split() if p.strip(".")]
-        parts = [p.strip(".,") for p in parts if p.strip(".,") not in TITLES]
-        if not parts:
-            return []
-        first, last = parts[0], parts[-1]
-        forms = {first, recipient.name}
-        if len(parts) > 1:
-            forms.add(last)
-        forms |= nicknames(first)
+        first, last, probes = forms
         found = []
-        for form in forms:
-            span = find_phrase(self.text, form)
-            if span:
-                found.append(Mention("name", recipient.name, span))
+        text = self.text
+        for token, pattern in probes:
+            if token in text and (m := pattern.search(text)):  # what find_phrase does
+                found.append(Mention("name", name, m.span()))
         if not found:
             found = self._near_name(first, last)
         return found
@@ -326,6 +321,26 @@ class Context:
             if m and Concreteness(self.text, s, e, [])(m.end(), e) >= 2:
                 found.append(Mention("shared", self.text[m.start() : e].strip(), (m.start(), e)))
         return found
+
+
+@lru_cache(maxsize=1024)
+def _name_forms(name: str) -> tuple[str, str, tuple[tuple[str, re.Pattern[str]], ...]] | None:
+    """The recipient's first and last name, and a phrase_probe for every form a note may call
+    them by (the name, its parts, nicknames); worked out once per name, not once per note."""
+    if not name.strip():
+        return None
+    parts = [fold_plain(p) for p in name.split() if p.strip(".")]
+    parts = [p.strip(".,") for p in parts if p.strip(".,") not in TITLES]
+    if not parts:
+        return None
+    first, last = parts[0], parts[-1]
+    forms = {first, name}
+    if len(parts) > 1:
+        forms.add(last)
+    forms |= nicknames(first)
+    # The set's own order, as the mentions have always been listed.
+    probes = tuple(probe for form in forms if (probe := phrase_probe(form)))
+    return first, last, probes
 
 
 def _short_form(word: str, name: str) -> bool:

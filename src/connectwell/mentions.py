@@ -112,14 +112,21 @@ def stem_pattern(token: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_]){re.escape(_stem(token))}[^\W_]*")
 
 
+@lru_cache(maxsize=4096)
+def phrase_probe(phrase: str) -> tuple[str, re.Pattern[str]] | None:
+    """The phrase's first folded token, which every match contains, and its pattern."""
+    pattern = phrase_pattern(phrase)
+    return None if pattern is None else (_phrase_tokens(phrase)[0], pattern)
+
+
 def find_phrase(
     text: str, phrase: str, masked: list[tuple[int, int]] = ()
 ) -> tuple[int, int] | None:
-    pattern = phrase_pattern(phrase)
+    probe = phrase_probe(phrase)
     # A plain substring test first: far cheaper than the pattern on notes that lack the word.
-    if pattern is None or _phrase_tokens(phrase)[0] not in text:
+    if probe is None or probe[0] not in text:
         return None
-    for m in pattern.finditer(text):
+    for m in probe[1].finditer(text):
         if not _inside(m.span(), masked):
             return m.span()
     return None
