@@ -31,9 +31,10 @@ or as a user who cannot write to the course or the Python environment.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_hook
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader import utils
@@ -44,6 +45,10 @@ from traitlets import Integer, List
 
 from connectwell import grading
 from connectwell.grading import EVIDENCE_MIME, RESULT_MIME, CheckCall, GradingError, Result
+from connectwell.kernels import KernelRequest
+
+if TYPE_CHECKING:
+    from connectwell.kernels import WarmKernels
 
 # Read the exercises now, while nothing a learner wrote has run on this machine in this process.
 for _assignment in grading.assignment_ids():
@@ -62,10 +67,46 @@ class GuardedExecute(Execute):
         200_000, help="Output a cell may produce before the rest is dropped."
     ).tag(config=True)
 
+    # Set in connectwell grade's workers. None under plain `nbgrader autograde`: there nbclient
+    # starts each notebook's kernel itself, when it gets to that notebook, and waits for it.
+    kernels: ClassVar[WarmKernels | None] = None
+
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
         self._stopped = False
         self._sizes: dict[int, int] = {}
-        return super().preprocess(nb, resources, km)
+        self._ready_kc = None
+        source = GuardedExecute.kernels
+        warm = source.take(self.kernel_request(nb, resources)) if km is None and source else None
+        if warm is None:
+            return super().preprocess(nb, resources, km)
+        km, self._ready_kc = warm
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            source.release(km, self.kc or self._ready_kc)  # type: ignore[union-attr]
+            self.kc = self.km = self._ready_kc = None
+
+    async def async_start_new_kernel_client(self) -> Any:
+        """The ready client of a kernel started ahead, else nbclient's own."""
+        kc, self._ready_kc = self._ready_kc, None
+        if kc is None:
+            return await super().async_start_new_kernel_client()
+        self.kc = kc
+        kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return kc
+
+    def kernel_request(self, nb: NotebookNode, resources: Any) -> KernelRequest:
+        """What nbclient's create_kernel_manager and async_start_new_kernel would use."""
+        name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name") or ""
+        cwd = ((resources or {}).get("metadata") or {}).get("path") or ""
+        return KernelRequest(
+            self.kernel_manager_class,
+            name,
+            cwd,
+            tuple(self.extra_arguments),
+            self.ipython_hist_file or "",
+        )
 
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
         if self._stopped:

@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (one setting must come before nbgrader is imported: see rfc3987_syntax)
 """One grading worker of `connectwell grade`: stock nbgrader in a private copy of the course.
 
     python -m connectwell.cohort_worker --course COURSE --scratch DIR --assignment ID
@@ -17,7 +18,9 @@ converter once over those learners' autograded notebooks and say where each one'
 is. The parent merges the gradebook rows into the real gradebook, as the one writer, and
 moves the folders into the course.
 
-Learner code runs in kernels this process starts; they inherit stdin and stdout unless we move
+Each notebook runs in a kernel started while the previous learner was graded (WarmKernels, in
+connectwell/kernels.py): the wait for a kernel is most of what one learner costs that is not
+their code. Learner code runs in kernels this process starts; they inherit stdin and stdout unless we move
 them, so the protocol uses private copies of those descriptors and the kernels get /dev/null
 and stderr. The worker exits when stdin closes, and on its own when its parent disappears.
 """
@@ -39,12 +42,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+# jsonschema compiles some 40 IRI grammars when it is imported and rfc3987-syntax (pulled in by
+# jupyter-events) is installed: 0.8 s of CPU in every process that imports nbgrader. Nothing
+# nbgrader runs checks IRI formats, and `connectwell grade` starts a process per core.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import capture_log, temp_attrs
 from traitlets.config import Config
+
+from connectwell.autograde import GuardedExecute
+from connectwell.kernels import WarmKernels
 
 LOG_LIMIT = 20_000  # characters of nbgrader's log per learner sent back (the tail)
 
@@ -109,6 +120,7 @@ class Worker:
         main.root = str(scratch)
         main.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
         self.coursedir = main
+        self.kernels = GuardedExecute.kernels = WarmKernels(self.app.config, scratch)
         self._snapshot(db, scratch / "gradebook.db")
         source = course_path(main, main.source_directory, ".", assignment)
         if self.in_course(source).is_dir():  # autograde copies the source's other files too
@@ -150,9 +162,12 @@ class Worker:
             result["error"] = f"its submission folder cannot be copied ({exc})"
             return result
         # The learner id is a glob for nbgrader; in this copy only this learner's folder exists.
+        used = self.kernels.used
         with temp_attrs(cd, assignment_id=aid, student_id=glob.escape(student)):
             graded = capture_log(Autograde(coursedir=cd, parent=self.app))
         _check_stop()
+        used = self.kernels.used - used
+        graded["log"] = graded.get("log", "") + f"[connectwell] kernels started ahead: {used}\n"
         shutil.rmtree(here, ignore_errors=True)
         autograded = course_path(cd, cd.autograded_directory, student, aid)
         ok = bool(graded["success"]) and autograded.is_dir()
@@ -307,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
             return 143
         except BrokenPipeError:
             return 1
+        finally:
+            worker.kernels.close()
     return 0
 
 
