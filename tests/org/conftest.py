@@ -27,8 +27,9 @@ and say how to install it; when CI=true they fail instead, so CI cannot pass by 
 
 from __future__ import annotations
 
+import contextlib
 import glob
-import grp
+import json
 import os
 import pwd
 import re
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,8 +361,10 @@ def _remove_account(name: str) -> None:
     subprocess.run(["groupdel", name], capture_output=True)  # userdel keeps a shared one
 
 
-@pytest.fixture(scope="session")
-def org_users() -> Iterator[OrgUsers]:
+@contextlib.contextmanager
+def accounts(learners: int = 3) -> Iterator[OrgUsers]:
+    """One instructor and `learners` learners as real accounts, deleted at the end (an error
+    then if any of their processes was still alive: they are killed, by pid, first)."""
     if not _is_root():
         unavailable("making test accounts with useradd needs root")
     if not shutil.which("useradd"):
@@ -373,7 +377,7 @@ def org_users() -> Iterator[OrgUsers]:
     tag = secrets.token_hex(3)
     base = Path(tempfile.mkdtemp(prefix=f"cwtest-{tag}-homes-"))
     os.chmod(base, 0o755)
-    roles = ["instr", "learner1", "learner2", "learner3"]
+    roles = ["instr", *(f"learner{i}" for i in range(1, learners + 1))]
     made: list[OrgUser] = []
     try:
         for role in roles:
@@ -389,8 +393,7 @@ def org_users() -> Iterator[OrgUsers]:
             home = Path(entry.pw_dir)
             os.chmod(home, 0o700)  # private homes: the deployment docs ask for this
             made.append(OrgUser(name, entry.pw_uid, entry.pw_gid, home))
-        users = OrgUsers(instructor=made[0], learners=made[1:], base=base)
-        yield users
+        yield OrgUsers(instructor=made[0], learners=made[1:], base=base)
     finally:
         leftovers = {u.name: pids_of(u.uid) for u in made}
         for pids in leftovers.values():
@@ -409,6 +412,14 @@ def org_users() -> Iterator[OrgUsers]:
 
 
 @pytest.fixture(scope="session")
+def org_users() -> Iterator[OrgUsers]:
+    """org_users.instructor, org_users.learners (three), org_users.all; each an OrgUser with
+    name, uid, gid, home. org_users.run_as(user, argv, **kw), popen_as(...), env(user)."""
+    with accounts(3) as users:
+        yield users
+
+
+@pytest.fixture(scope="session")
 def run_as(org_users: OrgUsers) -> Callable[..., subprocess.CompletedProcess[str]]:
     """run_as(user, argv, **subprocess_kw) -> CompletedProcess (text, captured, unchecked)."""
     return org_users.run_as
@@ -417,8 +428,8 @@ def run_as(org_users: OrgUsers) -> Callable[..., subprocess.CompletedProcess[str
 # --- exchange, proxy --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def exchange() -> Iterator[Path]:
+@contextlib.contextmanager
+def exchange_root() -> Iterator[Path]:
     """An empty nbgrader exchange root every account can write to (mode 1777, like /tmp)."""
     base = Path(tempfile.mkdtemp(prefix="cwtest-exchange-"))
     os.chmod(base, 0o755)
@@ -431,17 +442,16 @@ def exchange() -> Iterator[Path]:
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture
+def exchange() -> Iterator[Path]:
+    """An empty nbgrader exchange root every account can write to (mode 1777, like /tmp)."""
+    with exchange_root() as root:
+        yield root
+
+
 @pytest.fixture(scope="session")
 def proxy_bin() -> Path:
-    if not (PROXY.exists() and os.access(PROXY, os.X_OK)):
-        unavailable(f"configurable-http-proxy is not in deploy/node_modules: {INSTALL_HINT}")
-    if not shutil.which("node"):
-        unavailable(f"Node.js is not installed: {INSTALL_HINT}")
-    return PROXY
-
-
-def group_name(gid: int) -> str:
-    return grp.getgrgid(gid).gr_name
+    return proxy_path()
 
 
 # --- JupyterHub -------------------------------------------------------------------------------
@@ -513,6 +523,71 @@ class Hub:
     def server(self, user: OrgUser | str) -> str:
         return f"{self.url}/user/{user}"
 
+    def start_kernel(self, user: OrgUser | str, token: str) -> str:
+        import requests
+
+        r = requests.post(
+            f"{self.server(user)}/api/kernels",
+            json={"name": "python3"},
+            headers={"Authorization": f"token {token}"},
+            timeout=120,
+        )
+        if r.status_code != 201:
+            raise HubError(f"kernel for {user}: {r.status_code} {r.text}")
+        return r.json()["id"]
+
+    def stop_kernel(self, user: OrgUser | str, token: str, kernel: str) -> None:
+        import requests
+
+        r = requests.delete(
+            f"{self.server(user)}/api/kernels/{kernel}",
+            headers={"Authorization": f"token {token}"},
+            timeout=120,
+        )
+        if r.status_code != 204:
+            raise HubError(f"stop kernel of {user}: {r.status_code} {r.text}")
+
+    def run(self, user: OrgUser | str, token: str, kernel: str, code: str) -> dict[str, Any]:
+        """Run code in a kernel of the user's server over its websocket, as JupyterLab does:
+        {"stdout": text, "error": the exception's name or None}."""
+        import websocket
+
+        ws = websocket.create_connection(
+            f"{self.server(user).replace('http://', 'ws://')}/api/kernels/{kernel}/channels",
+            header=[f"Authorization: token {token}"],
+            timeout=START_TIMEOUT,
+        )
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": "execute_request", "username": str(user),
+                  "session": uuid.uuid4().hex, "version": "5.3", "date": ""}  # fmt: skip
+        content = {"code": code, "silent": False, "store_history": False}
+        ws.send(json.dumps({"header": header, "parent_header": {}, "metadata": {},
+                            "content": content, "channel": "shell", "buffers": []}))  # fmt: skip
+        stdout, error = [], None
+        try:
+            while True:
+                msg = json.loads(ws.recv())
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind, body = msg["msg_type"], msg["content"]
+                if kind == "stream" and body["name"] == "stdout":
+                    stdout.append(body["text"])
+                elif kind == "error":
+                    error = body["ename"]
+                elif kind == "status" and body["execution_state"] == "idle":
+                    break
+        finally:
+            ws.close()
+        return {"stdout": "".join(stdout), "error": error}
+
+    def execute(self, user: OrgUser | str, token: str, code: str) -> dict[str, Any]:
+        """Run code in a new kernel of the user's server, then shut the kernel down."""
+        kernel = self.start_kernel(user, token)
+        try:
+            return self.run(user, token, kernel, code)
+        finally:
+            self.stop_kernel(user, token, kernel)
+
     def tail(self, n: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-n:]
 
@@ -539,6 +614,14 @@ def session_pids(sid: int) -> list[int]:
             if fields[0] != "Z" and int(fields[3]) == sid:
                 found.append(int(entry))
     return found
+
+
+def proxy_path() -> Path:
+    if not (PROXY.exists() and os.access(PROXY, os.X_OK)):
+        unavailable(f"configurable-http-proxy is not in deploy/node_modules: {INSTALL_HINT}")
+    if not shutil.which("node"):
+        unavailable(f"Node.js is not installed: {INSTALL_HINT}")
+    return PROXY
 
 
 def start_hub(
@@ -632,16 +715,9 @@ def leftover_processes(hub: Hub, users: OrgUsers) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def hub_exchange() -> Iterator[Path]:
-    """An exchange root for a module's hub (same permissions as `exchange`)."""
-    base = Path(tempfile.mkdtemp(prefix="cwtest-exchange-"))
-    os.chmod(base, 0o755)
-    root = base / "exchange"
-    root.mkdir()
-    os.chmod(root, 0o1777)
-    try:
+    """An exchange root for a module's hub (as `exchange`)."""
+    with exchange_root() as root:
         yield root
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

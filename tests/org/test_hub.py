@@ -10,10 +10,8 @@ The hub's teardown fails if any server, kernel or the proxy outlives it.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,61 +24,6 @@ from conftest import ROOT, Hub, OrgUser, OrgUsers
 AID = "01_not_blank"
 COURSE = "connectwell"
 COMMON_CONFIG = ROOT / "deploy" / "jupyter" / "common"
-
-
-def execute(hub: Hub, user: OrgUser, token: str, code: str) -> dict[str, Any]:
-    """Run code in a new kernel of the user's server (REST + websocket, as JupyterLab does):
-    stdout, and the error's name if it raised."""
-    import websocket
-
-    base = hub.server(user)
-    headers = {"Authorization": f"token {token}"}
-    r = requests.post(f"{base}/api/kernels", json={"name": "python3"}, headers=headers, timeout=60)
-    assert r.status_code == 201, r.text
-    kernel = r.json()["id"]
-    ws = websocket.create_connection(
-        f"{base.replace('http://', 'ws://')}/api/kernels/{kernel}/channels",
-        header=[f"Authorization: token {token}"],
-        timeout=120,
-    )
-    msg_id = uuid.uuid4().hex
-    ws.send(
-        json.dumps(
-            {
-                "header": {
-                    "msg_id": msg_id,
-                    "msg_type": "execute_request",
-                    "username": str(user),
-                    "session": uuid.uuid4().hex,
-                    "version": "5.3",
-                    "date": "",
-                },
-                "parent_header": {},
-                "metadata": {},
-                "content": {"code": code, "silent": False, "store_history": False},
-                "channel": "shell",
-                "buffers": [],
-            }
-        )
-    )
-    stdout, error = [], None
-    try:
-        while True:
-            msg = json.loads(ws.recv())
-            if msg.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind, content = msg["msg_type"], msg["content"]
-            if kind == "stream" and content["name"] == "stdout":
-                stdout.append(content["text"])
-            elif kind == "error":
-                error = content["ename"]
-            elif kind == "status" and content["execution_state"] == "idle":
-                break
-    finally:
-        ws.close()
-    r = requests.delete(f"{base}/api/kernels/{kernel}", headers=headers, timeout=60)
-    assert r.status_code == 204, r.text
-    return {"stdout": "".join(stdout), "error": error}
 
 
 def nbgrader_env(hub: Hub, user: OrgUser, token: str, exchange: Path) -> dict[str, str]:
@@ -179,8 +122,7 @@ def test_a_learner_logs_in_with_their_password_and_not_without(hub: Hub, org_use
 
 
 def test_the_learners_server_runs_the_course_and_the_widgets(hub: Hub, learner: dict[str, Any]):
-    out = execute(
-        hub,
+    out = hub.execute(
         learner["user"],
         learner["token"],
         "import getpass, connectwell, ipywidgets\n"
@@ -220,8 +162,7 @@ def test_learners_get_no_formgrader_and_instructors_do(
     assert requests.get(f"{base}/formgrader", headers=headers, timeout=60).status_code == 404
     assert requests.get(f"{base}/formgraders", headers=headers, timeout=60).status_code == 404
     # ... and their server never gets the gradebook's address (it holds the password)
-    out = execute(
-        hub,
+    out = hub.execute(
         learner["user"],
         learner["token"],
         "import os; print(os.environ.get('CONNECTWELL_DB_URL'))",
@@ -279,8 +220,7 @@ def test_a_learner_cannot_read_anothers_work_or_the_solutions(
         in org_users.run_as(instructor, ["ls", str(course["inbound"])]).stdout
     )
     # From the learner's own kernel: the same.
-    out = execute(
-        hub,
+    out = hub.execute(
         me,
         learner["token"],
         f"import os\nprint(os.access({str(course['learner2_work'])!r}, os.R_OK),"
