@@ -17,7 +17,6 @@ from connectwell.mentions import (
     distinctive_tokens,
     find_phrase,
     find_skill,
-    phrase_pattern,
     phrase_probe,
     stem_pattern,
 )
@@ -153,18 +152,15 @@ class Context:
     @once
     def masked(self) -> list[tuple[int, int]]:
         """Spans that are about the job or the sender, not the recipient."""
+        job, sender = self.scenario.job, self.scenario.sender
+        probes = _masking_probes(
+            (job.title, job.company) if job else None, sender.name, sender.headline
+        )
         spans = []
-        job = self.scenario.job
-        phrases = [job.title, job.company] if job else []
-        phrases.append(self.scenario.sender.name)
-        sender_company = self.scenario.sender.headline
-        if " at " in sender_company:
-            phrases.append(sender_company.split(" at ", 1)[1])
-        for phrase in phrases:
-            if phrase:
-                pattern = phrase_pattern(phrase)
-                if pattern:
-                    spans.extend(m.span() for m in pattern.finditer(self.text))
+        text = self.text
+        for token, pattern in probes:
+            if token in text:  # every match holds the phrase's first token
+                spans.extend(m.span() for m in pattern.finditer(text))
         return spans
 
     @once
@@ -321,6 +317,19 @@ class Context:
             if m and Concreteness(self.text, s, e, [])(m.end(), e) >= 2:
                 found.append(Mention("shared", self.text[m.start() : e].strip(), (m.start(), e)))
         return found
+
+
+@lru_cache(maxsize=1024)
+def _masking_probes(
+    job: tuple[str, str] | None, sender_name: str, sender_headline: str
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """A phrase_probe for each phrase about the job or the sender: its title and company, the
+    sender's name and the company in their headline. Once per job and sender, not per note."""
+    phrases = list(job) if job else []
+    phrases.append(sender_name)
+    if " at " in sender_headline:
+        phrases.append(sender_headline.split(" at ", 1)[1])
+    return tuple(probe for phrase in phrases if phrase and (probe := phrase_probe(phrase)))
 
 
 @lru_cache(maxsize=1024)

@@ -71,9 +71,12 @@ class Mention:
     span: tuple[int, int]  # in folded coordinates
 
 
+# A trailing plural or possessive is the same word to a reader.
+_PLURAL = r"(?:s|es|'s|’s|s'|s’)?"
+
+
 def _token_pattern(token: str) -> str:
-    # A trailing plural or possessive is the same word to a reader.
-    return re.escape(token) + r"(?:s|es|'s|’s|s'|s’)?"
+    return re.escape(token) + _PLURAL
 
 
 @lru_cache(maxsize=4096)
@@ -82,8 +85,17 @@ def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     tokens = _phrase_tokens(phrase)
     if not tokens:
         return None
-    body = r"[\W_]{1,3}".join(_token_pattern(t) for t in tokens)
-    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
+    first, *rest = tokens
+    words = [_word_start(first) + _PLURAL, *map(_token_pattern, rest)]
+    return re.compile(r"[\W_]{1,3}".join(words) + r"(?![^\W_])")
+
+
+def _word_start(literal: str) -> str:
+    r"""literal where a word starts: the same as (?<![^\W_])literal, but with the literal first
+    the regex engine finds its candidates with a fast substring search instead of trying the
+    look-behind at every position."""
+    escaped = re.escape(literal)
+    return rf"{escaped}(?<![^\W_]{escaped})"
 
 
 @lru_cache(maxsize=4096)
@@ -109,7 +121,7 @@ def _stem(token: str) -> str:
 
 @lru_cache(maxsize=4096)
 def stem_pattern(token: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![^\W_]){re.escape(_stem(token))}[^\W_]*")
+    return re.compile(rf"{_word_start(_stem(token))}[^\W_]*")
 
 
 @lru_cache(maxsize=4096)
@@ -188,6 +200,12 @@ def _inside(span: tuple[int, int], masked) -> bool:
 
 def shared_skills(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
     """Skills of a that b also lists (whole phrase either way, or a shared distinctive word)."""
+    return list(_shared_skills(tuple(a), tuple(b)))
+
+
+@lru_cache(maxsize=1024)
+def _shared_skills(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    # A profile and a job are compared for every note sent about that job: once is enough.
     out = []
     folded_b = " | ".join(fold_plain(s) for s in b)
     for skill in a:
@@ -195,4 +213,4 @@ def shared_skills(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
             stem_pattern(t).search(folded_b) for t in distinctive_tokens(skill, 4)
         ):
             out.append(skill)
-    return out
+    return tuple(out)
