@@ -10,6 +10,7 @@ import data, widgets`, a LiveChecker, a check), and then reads /proc:
 - RSS: resident memory of each process, shared libraries counted in full (an upper bound)
 - PSS: the same with each shared page split between the processes that share it (what a
   learner adds when many run on one machine)
+- the CPU time the learner's processes used to start and run that code
 - the machine's MemAvailable before the servers started and after, divided by the learners
 
 Then it stops everything and removes the accounts. This is a measurement, not a test: nothing
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import statistics
 import sys
 import time
@@ -62,6 +64,15 @@ def memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -97,7 +108,7 @@ def measure(learners: int) -> dict[str, Any]:
             after = mem_available()
             per_learner = []
             for user in users.learners:
-                parts = {"server": [0, 0], "kernel": [0, 0], "other": [0, 0]}
+                parts = {"server": [0, 0, 0.0], "kernel": [0, 0, 0.0], "other": [0, 0, 0.0]}
                 for pid in org.pids_of(user.uid):
                     cmd = cmdline(pid)
                     kind = (
@@ -110,6 +121,7 @@ def measure(learners: int) -> dict[str, Any]:
                     rss, pss = memory(pid)
                     parts[kind][0] += rss
                     parts[kind][1] += pss
+                    parts[kind][2] += cpu_seconds(pid)
                 per_learner.append(parts)
             hub_pids = org.session_pids(hub.process.pid)
             hub_rss = sum(memory(p)[0] for p in hub_pids)
@@ -152,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {kind:7} RSS {mib([r[kind][0] for r in rows])}   PSS {mib([r[kind][1] for r in rows])}"
         )
+    cpu = [sum(v[2] for v in r.values()) for r in rows]
+    print(f"  CPU time to start server + kernel and run the course: {statistics.median(cpu):.1f} s")
     total_rss = [sum(v[0] for v in r.values()) for r in rows]
     total_pss = [sum(v[1] for v in r.values()) for r in rows]
     print(f"  total   RSS {mib(total_rss)}   PSS {mib(total_pss)}")
