@@ -1,0 +1,150 @@
+"""The shortcuts that make check() fast give exactly what the plain versions give.
+
+Each speed-up rewrites a pattern or skips a step when a cheap look shows it would find nothing.
+These tests keep the plain version beside the fast one and compare them on random text drawn
+from the characters that matter, so a later edit to either cannot silently change a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre  # the parsed form of a pattern: private, but stable since 3.11
+import re._parser as sre_parse
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from connectwell import mentions, reasons, scams, text
+
+SETTINGS = settings(max_examples=3000, deadline=None)
+
+
+def _first_chars(items: list) -> tuple[set[str] | None, bool]:
+    """The characters a parsed pattern can start with (None: any), and whether it can be empty."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is sre.AT:
+            continue
+        if op is sre.LITERAL:
+            return out | {chr(av)}, False
+        if op is sre.IN:
+            for kind, value in av:
+                if kind is sre.LITERAL:
+                    out.add(chr(value))
+                elif kind is sre.RANGE:
+                    out.update(map(chr, range(value[0], value[1] + 1)))
+                else:
+                    return None, False
+            return out, False
+        if op is sre.BRANCH:
+            subs = [_first_chars(alt.data) for alt in av[1]]
+        elif op is sre.SUBPATTERN:
+            subs = [_first_chars(av[3].data)]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            first, empty = _first_chars(av[2].data)
+            subs = [(first, empty or av[0] == 0)]
+        else:
+            return None, False
+        if any(first is None for first, _ in subs):
+            return None, False
+        out = out.union(*(first for first, _ in subs))
+        if not any(empty for _, empty in subs):
+            return out, False
+    return out, True
+
+
+def test_every_cue_starts_with_a_lower_case_letter():
+    # CUES only tries its alternatives where a word starts with [a-z]: true of every cue.
+    for pattern in reasons._CUE_PATTERNS:
+        first, empty = _first_chars(sre_parse.parse(pattern).data)
+        assert first is not None and not empty, pattern
+        assert first <= set("abcdefghijklmnopqrstuvwxyz"), (pattern, sorted(first))
+        assert pattern.startswith(r"\b"), pattern
+
+
+def test_the_first_char_analysis_sees_through_optional_words():
+    first, empty = _first_chars(sre_parse.parse(r"\b(?:i )?(?:just )?(?:saw|see)").data)
+    assert first == {"i", "j", "s"} and not empty
+    assert _first_chars(sre_parse.parse(r"\d+x").data)[0] is None
+
+
+def test_cues_find_what_the_plain_alternation_finds():
+    plain = re.compile("|".join(reasons._CUE_PATTERNS))
+    notes = [
+        "Hi Priya, I'd love to compare notes on Kafka because your article fixed our lag.",
+        "As you know, we met at PyData; so you're the person to ask. Since 2019? No: since you asked.",
+        "...your talk on  robotics!! 'about the thing' 3x fellow Congratulations, who are you",
+    ]
+    for note in notes:
+        folded = text.fold(note).text
+        assert [m.span() for m in reasons.CUES.finditer(folded)] == [
+            m.span() for m in plain.finditer(folded)
+        ]
+
+
+PLAIN_SENTENCE_END = re.compile(
+    r"(?<![.!?…])[.!?…]++(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bst\.)(?<!\bprof\.)"
+    r"(?<!\bengr\.)(?<!\bsr\.)(?<!\bjr\.)(?<!\bvs\.)(?=[\s\"'’”]|$)[\"'’”]*|\n\s*\n|\n(?=\s*[-•*])"
+)
+SENTENCE_TEXT = st.text(alphabet="ab .!?…\n\t\"'’”-•*mrdst", max_size=24)
+
+
+@SETTINGS
+@given(SENTENCE_TEXT, st.integers(0, 24), st.integers(0, 24))
+def test_sentence_ends_are_the_plain_patterns(note: str, a: int, b: int):
+    start, end = sorted((min(a, len(note)), min(b, len(note))))
+    fast = [m.span() for m in text._SENTENCE_END.finditer(note, start, end)]
+    assert fast == [m.span() for m in PLAIN_SENTENCE_END.finditer(note, start, end)]
+
+
+PHRASE_TEXT = st.text(alphabet="abcs' -_.é1’", max_size=20)
+
+
+def _plain_phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    tokens = mentions._phrase_tokens(phrase)
+    if not tokens:
+        return None
+    body = r"[\W_]{1,3}".join(re.escape(t) + mentions._PLURAL for t in tokens)
+    return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
+
+
+@SETTINGS
+@given(st.text(alphabet="abcs' -_.é1’", min_size=1, max_size=6), PHRASE_TEXT)
+def test_phrase_and_stem_patterns_are_the_plain_patterns(phrase: str, note: str):
+    plain, fast = _plain_phrase_pattern(phrase), mentions.phrase_pattern(phrase)
+    assert (plain is None) == (fast is None)
+    if plain and fast:
+        assert [m.span() for m in fast.finditer(note)] == [m.span() for m in plain.finditer(note)]
+    stem = re.escape(mentions._stem(phrase))
+    plain_stem = re.compile(rf"(?<![^\W_]){stem}[^\W_]*")
+    assert [m.span() for m in mentions.stem_pattern(phrase).finditer(note)] == [
+        m.span() for m in plain_stem.finditer(note)
+    ]
+
+
+def _plain_deobfuscate(note: str) -> str:
+    note = scams._SPLIT.sub(lambda m: re.sub(r"[ .\-_*·/]", "", m.group()), note)
+    note = scams._MIXED.sub(lambda m: m.group().translate(scams._LEET), note)
+    return scams._SPACES.sub(" ", note)
+
+
+@SETTINGS
+@given(st.text(alphabet="ab z0125@$!| .-_*·/\tAé\n,x9", max_size=16))
+def test_deobfuscate_only_skips_steps_that_would_change_nothing(note: str):
+    assert scams.deobfuscate(note) == _plain_deobfuscate(note)
+
+
+def test_placeholder_starts_cover_every_field():
+    from connectwell.context import _FIELD_STARTS, PLACEHOLDER
+
+    # Each alternative of PLACEHOLDER opens with one of these characters, or is XXX.
+    for field in ("{first_name}", "{{ name }}", "[COMPANY]", "<FIRST NAME>", "%NAME%", "${NAME}"):
+        assert PLACEHOLDER.search(field) and field[0] in _FIELD_STARTS
+    assert PLACEHOLDER.search("Hi XXX,")
+
+
+def test_shared_skills_is_a_fresh_list_each_time():
+    first = mentions.shared_skills(("Kafka", "Python"), ("Python", "Spark"))
+    assert first == ["Python"]
+    first.append("changed")
+    assert mentions.shared_skills(("Kafka", "Python"), ("Python", "Spark")) == ["Python"]
