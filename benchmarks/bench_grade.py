@@ -188,7 +188,10 @@ def _run_or_exit(cmd: list[str], cwd: Path) -> float:
 
 def measure(template: Path, work: Path, assignment: str, size: int, jobs: int) -> Figures:
     from connectwell import cohort_report
-    from connectwell.cohort import gradebook_state
+    from connectwell.gradebooks import GradebookDB
+
+    def gradebook_state(course: Path) -> dict[str, Any]:
+        return GradebookDB(f"sqlite:///{course / 'gradebook.db'}").state()
 
     base = work / f"cohort{size}"
     shutil.copytree(template, base)
@@ -202,8 +205,8 @@ def measure(template: Path, work: Path, assignment: str, size: int, jobs: int) -
     t_feedback = _run_or_exit([*nbgrader, "generate_feedback", assignment], seq)
     t_grade_only = _run_or_exit([*grade, "--no-feedback"], par)
     t_grade = _run_or_exit(grade, par_fb)
-    reference = gradebook_state(seq / "gradebook.db")
-    identical = all(gradebook_state(c / "gradebook.db") == reference for c in (par, par_fb))
+    reference = gradebook_state(seq)
+    identical = all(gradebook_state(c) == reference for c in (par, par_fb))
     made = len(list((par_fb / "feedback").glob(f"*/{assignment}/*.html")))
     if made != size:
         sys.exit(f"connectwell grade made feedback for {made} of {size} learners")

@@ -30,6 +30,7 @@ from test_import import modules_loaded_by
 
 from connectwell import cohort, cohort_report
 from connectwell.cli import main
+from connectwell.gradebooks import GradebookDB
 from connectwell.grading import RESULT_MIME, parse_grade_id
 
 NOTES = "01_not_blank"
@@ -62,6 +63,11 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
+
+
+def state(root: Path) -> dict[str, Any]:
+    """What the course's gradebook says about learners and grades, in plain values."""
+    return GradebookDB(f"sqlite:///{root / 'gradebook.db'}").state()
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -133,8 +139,8 @@ def test_parallel_grading_leaves_the_gradebook_sequential_nbgrader_leaves(
             assert mine.scores(student, aid) == sequential.scores(student, aid), (student, aid)
     # Everything else too: timestamps, needs_manual_grade, comments, the broken submission's
     # empty rows, students and courses.
-    ours = cohort.gradebook_state(mine.root / "gradebook.db")
-    reference = cohort.gradebook_state(sequential.root / "gradebook.db")
+    ours = state(mine.root)
+    reference = state(sequential.root)
     assert ours == reference
     assert any(row[0] == "carol" and row[2] for row in ours["submissions"]), "timestamp kept"
 
@@ -210,8 +216,8 @@ def test_a_killed_run_run_again_ends_identical(
     assert again.returncode == 2, again.stderr  # dave, as in any run
     assert f"{len(at_kill)} already graded, skipped" in again.stdout
     assert graded_learners(course, NOTES) == graded_learners(sequential, NOTES)
-    ours = cohort.gradebook_state(course.root / "gradebook.db")
-    reference = cohort.gradebook_state(sequential.root / "gradebook.db")
+    ours = state(course.root)
+    reference = state(sequential.root)
     for table in ("grades", "comments", "submissions"):
         mine = [row for row in ours[table] if row[1] == NOTES]
         assert mine == [row for row in reference[table] if row[1] == NOTES], table
@@ -268,7 +274,7 @@ def test_a_locked_gradebook_stops_the_run_before_anything_changes(
     parallel: dict[str, Any],
 ) -> None:
     root = parallel["course"].root
-    before = cohort.gradebook_state(root / "gradebook.db")
+    before = state(root)
     autograded = digest(root / "autograded")
     holder = sqlite3.connect(root / "gradebook.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # e.g. formgrader in the middle of a write
@@ -280,7 +286,7 @@ def test_a_locked_gradebook_stops_the_run_before_anything_changes(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert cohort.gradebook_state(root / "gradebook.db") == before
+    assert state(root) == before
     assert digest(root / "autograded") == autograded
 
 
@@ -313,9 +319,9 @@ def expected(course: Course, aid: str) -> tuple[dict[str, tuple[int, int, int]],
         for c in course.source(aid).cells
         if c.metadata.get("nbgrader", {}).get("grade")
     }
-    state = cohort.gradebook_state(course.root / "gradebook.db")
+    grades = state(course.root)["grades"]
     per_learner: dict[str, list[tuple[str, float | None]]] = {}
-    for student, assignment, _, cell, auto, manual, *_ in state["grades"]:
+    for student, assignment, _, cell, auto, manual, *_ in grades:
         if assignment == aid:
             score = manual if manual is not None else auto
             per_learner.setdefault(student, []).append((cell, score))

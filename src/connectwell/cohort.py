@@ -34,7 +34,6 @@ import re
 import selectors
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -47,7 +46,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from connectwell.cohort_report import GRADES_DIR, ReportError, gradebook_problem
+from connectwell.cohort_report import GRADES_DIR, ReportError
+from connectwell.gradebooks import GradebookDB, GradebookError
 
 SCRATCH_DIR = ".connectwell-grading"  # per-worker course copies; removed when a run ends
 DEFAULT_TIMEOUT = 900.0  # s per learner; a backstop over nbgrader's per-cell timeout
@@ -153,37 +153,23 @@ def check_course(course: Path) -> Path:
     return course
 
 
-def gradebook_file(coursedir: Any) -> Path:
-    from connectwell.cohort_worker import sqlite_path
-
-    db = sqlite_path(coursedir.db_url)
-    if db is None:
-        raise CohortError(
-            f"connectwell grade needs nbgrader's SQLite gradebook; this course uses "
-            f"{coursedir.db_url.split(':', 1)[0]} (grade it with `nbgrader autograde`)"
-        )
-    return db
-
-
-def _read_only(db: Path, timeout: float) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=timeout)
-
-
-def check_assignment(coursedir: Any, db: Path, assignment: str, timeout: float) -> None:
-    """The assignment must be in the gradebook (nbgrader generate_assignment puts it there)."""
+def check_gradebook(coursedir: Any, assignment: str, timeout: float) -> GradebookDB:
+    """The course's gradebook, reachable, writable now, and with the assignment in it
+    (nbgrader generate_assignment puts it there)."""
+    gradebook = GradebookDB(coursedir.db_url)
     source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
-    if not db.is_file():
+    if gradebook.file is not None and not gradebook.file.is_file():
         raise CohortError(
-            f"no gradebook ({db.name}) in {Path(coursedir.root)}; create it with "
+            f"no gradebook ({gradebook.shown}) in {Path(coursedir.root)}; create it with "
             f"`nbgrader generate_assignment {assignment}`"
         )
     try:
-        with contextlib.closing(_read_only(db, timeout)) as con:
-            known = sorted(row[0] for row in con.execute("SELECT name FROM assignment"))
-    except sqlite3.Error as exc:
-        raise CohortError(gradebook_problem(db.name, exc) + "; nothing was graded") from None
+        known = gradebook.assignments(timeout)
+        gradebook.check_writable(timeout)
+    except GradebookError as exc:
+        raise CohortError(f"{exc}; nothing was graded") from None
     if assignment in known:
-        return
+        return gradebook
     if source.is_dir():
         raise CohortError(
             f"{assignment} is not in the gradebook yet; run "
@@ -192,17 +178,6 @@ def check_assignment(coursedir: Any, db: Path, assignment: str, timeout: float) 
     raise CohortError(
         f"no assignment named {assignment!r}; the gradebook has: {', '.join(known) or 'none'}"
     )
-
-
-def check_unlocked(db: Path, timeout: float) -> None:
-    """Take and drop the write lock, so a held gradebook stops us before any grading."""
-    try:
-        with contextlib.closing(sqlite3.connect(db, timeout=timeout)) as con:
-            con.isolation_level = None
-            con.execute("BEGIN IMMEDIATE")
-            con.execute("ROLLBACK")
-    except sqlite3.Error as exc:
-        raise CohortError(gradebook_problem(db.name, exc) + "; nothing was graded") from None
 
 
 def submitted_learners(coursedir: Any, assignment: str) -> list[str]:
@@ -332,8 +307,9 @@ def remove_dir(dest: Path, trash: Path) -> None:
 # ---------------------------------------------------------------- the one gradebook writer
 
 
-class GradebookLocked(Exception):
-    pass
+class GradebookGone(Exception):
+    """The gradebook stopped taking writes mid-run (locked, or its server went away); the
+    message is the one line to show."""
 
 
 def merge(gb: Any, assignment: str, sid: str, record: dict[str, Any]) -> None:
@@ -371,6 +347,7 @@ class Writer:
         from nbgrader.api import Gradebook
 
         self.lock_timeout = lock_timeout
+        self.gradebook = GradebookDB(db_url)
         # As autograde opens it: with the course id (Autograde) and without (SaveAutoGrades),
         # each of which adds its course row if missing.
         with Gradebook(db_url):
@@ -392,53 +369,11 @@ class Writer:
             except OperationalError as exc:
                 self.gb.db.rollback()
                 if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise GradebookLocked(str(exc)) from None
+                    raise GradebookGone(self.gradebook.problem(exc)) from None
                 time.sleep(0.5)
 
     def close(self) -> None:
         self.gb.close()
-
-
-# From a grade or comment row (alias t) to its learner, assignment, notebook and cell.
-_CELL_OF = """
-    JOIN submitted_notebook sn ON {t}.notebook_id = sn.id
-    JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-    JOIN assignment a ON sa.assignment_id = a.id
-    JOIN notebook nb ON sn.notebook_id = nb.id
-    JOIN base_cell bc ON {t}.cell_id = bc.id"""
-
-
-def gradebook_state(db: Path) -> dict[str, Any]:
-    """Everything a gradebook says about learners and their grades, without nbgrader's random
-    row ids: two gradebooks graded alike compare equal. For tests and the benchmark."""
-    with contextlib.closing(_read_only(db, 30)) as con:
-        grades = con.execute(
-            "SELECT sa.student_id, a.name, nb.name, bc.name, g.auto_score, g.manual_score, "
-            "g.extra_credit, g.needs_manual_grade FROM grade g" + _CELL_OF.format(t="g")
-        ).fetchall()
-        comments = con.execute(
-            "SELECT sa.student_id, a.name, nb.name, bc.name, c.auto_comment, c.manual_comment "
-            "FROM comment c" + _CELL_OF.format(t="c")
-        ).fetchall()
-        submissions = con.execute(
-            """SELECT sa.student_id, a.name, sa.timestamp, sa.extension, nb.name, sn.flagged,
-                      sn.late_submission_penalty
-               FROM submitted_notebook sn JOIN submitted_assignment sa
-                    ON sn.assignment_id = sa.id
-               JOIN assignment a ON sa.assignment_id = a.id
-               JOIN notebook nb ON sn.notebook_id = nb.id"""
-        ).fetchall()
-        students = con.execute(
-            "SELECT id, first_name, last_name, email, lms_user_id FROM student"
-        ).fetchall()
-        courses = con.execute("SELECT id FROM course").fetchall()
-    return {
-        "grades": sorted(grades, key=repr),
-        "comments": sorted(comments, key=repr),
-        "submissions": sorted(submissions, key=repr),
-        "students": sorted(students, key=repr),
-        "courses": sorted(courses),
-    }
 
 
 # ---------------------------------------------------------------- workers
@@ -644,11 +579,8 @@ class _Run:
                 for worker, msg in self.pool.events(0.5):
                     self._message(worker, msg, queue)
                 self._deadlines(queue)
-        except GradebookLocked as exc:
-            self.run.stopped = (
-                gradebook_problem("gradebook.db", exc)
-                + "; learners graded so far are saved, the rest were not graded"
-            )
+        except GradebookGone as exc:
+            self.run.stopped = f"{exc}; learners graded so far are saved, the rest were not graded"
             self.run.unsaved = sorted(
                 [
                     *queue,
@@ -748,17 +680,29 @@ class _Run:
                 self.writer = Writer(*self.writer_args)
             try:
                 self.writer.merge(self.run.assignment, sid, msg["record"])
-            except GradebookLocked:
+            except GradebookGone:
                 worker.student = sid  # reported as not graded
                 raise
         made = self._inside(worker, msg.get("autograded"))
         if not (msg.get("ok") and made is not None):
+            self._check_server(sid, worker)
             self._fail(sid, diagnose(self.cd, self.run.assignment, sid, str(msg.get("error", ""))))
         elif self.run.feedback:
             worker.pending.append((sid, made))
         else:
             self._place(sid, made, None)
         self.log.flush()
+
+    def _check_server(self, sid: str, worker: _Worker) -> None:
+        """Workers write to a database server themselves: when a learner fails because the
+        server went away, the run stops, rather than failing everyone after them."""
+        gradebook = GradebookDB(self.cd.db_url)
+        if gradebook.file is None:
+            try:
+                gradebook.assignments()
+            except GradebookError as exc:
+                worker.student = sid  # reported as not graded
+                raise GradebookGone(str(exc)) from None
 
     def _finish(self, worker: _Worker, feedback: dict[str, Any]) -> None:
         """Feedback made (or not) for the worker's pending learners: move them into place."""
@@ -841,9 +785,7 @@ def grade(
                 coursedir = load_course(course, assignment, log_level="WARN").coursedir
             except RuntimeError as exc:
                 raise CohortError(str(exc)) from None
-            db = gradebook_file(coursedir)
-            check_assignment(coursedir, db, assignment, lock_timeout)
-            check_unlocked(db, lock_timeout)
+            check_gradebook(coursedir, assignment, lock_timeout)
             learners = submitted_learners(coursedir, assignment)
             if student is not None:
                 if student not in learners:
@@ -917,9 +859,11 @@ def report(course: Path | str, assignment: str | None = None) -> ReportRun:
         coursedir = load_course(course, assignment or "", log_level="WARN").coursedir
     except RuntimeError as exc:
         raise CohortError(str(exc)) from None
-    db = gradebook_file(coursedir)
-    if not db.is_file():
-        raise CohortError(f"no gradebook ({db.name}) in {course}; grade an assignment first")
+    gradebook = GradebookDB(coursedir.db_url)
+    if gradebook.file is not None and not gradebook.file.is_file():
+        raise CohortError(
+            f"no gradebook ({gradebook.shown}) in {course}; grade an assignment first"
+        )
 
     def locate(student: str, aid: str, notebook: str) -> Path:
         folder = coursedir.format_path(coursedir.autograded_directory, student, aid)

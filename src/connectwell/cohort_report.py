@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from connectwell.gradebooks import GradebookDB
+
 GRADES_DIR = "grades"
 BAR = 40  # characters of the longest histogram bar in the terminal
 GUIDELINE = 64  # characters of a guideline in the terminal table (the HTML has it all)
@@ -280,8 +282,8 @@ def load(
                 )
             names = [assignment] if assignment is not None else known
             found = tuple(read_assignment(gb, name, locate) for name in names)
-    except OperationalError as exc:
-        raise ReportError(gradebook_problem(db_url, exc)) from None
+    except (OperationalError, ImportError) as exc:
+        raise ReportError(GradebookDB(db_url).problem(exc)) from None
     if not any(a.submissions for a in found):
         what = assignment or "any assignment"
         raise ReportError(
@@ -289,16 +291,6 @@ def load(
             f"`connectwell grade {assignment or 'ASSIGNMENT'}`"
         )
     return Cohort(course, found, everything=assignment is None)
-
-
-def gradebook_problem(db_url: str, exc: Exception) -> str:
-    name = db_url.rsplit("/", 1)[-1]
-    if "locked" in str(exc):
-        return (
-            f"{name} is locked by another program (formgrader, nbgrader, a database shell?); "
-            "close it or wait for it to finish, then run this again"
-        )
-    return f"{name} cannot be used ({str(exc).splitlines()[0]})"
 
 
 # ---------------------------------------------------------------- the terminal

@@ -6,23 +6,24 @@
 The parent (connectwell.cohort) starts one per core, with COURSE as the working directory, as
 an instructor runs `nbgrader autograde` there. The worker loads the course's configuration the
 way the nbgrader command does (nbgrader_config.py, so connectwell.autograde's preprocessors and
-the per-cell timeout apply), then points nbgrader at DIR instead of COURSE: DIR gets a snapshot
-of gradebook.db and the assignment's source folder. Nothing in COURSE is ever written here.
+the per-cell timeout apply), then points nbgrader at DIR instead of COURSE: DIR gets the
+assignment's source folder and, for a SQLite gradebook, a snapshot of it. Nothing in COURSE is
+ever written here, except through a gradebook on a database server.
 
 Protocol, one JSON object per line: the worker says {"ready": true} (or {"error": ...}), then
 answers each job it reads from stdin. {"student": ID}: copy that learner's submission into DIR,
 run nbgrader's Autograde converter on it (what `nbgrader autograde` runs, as formgrader runs it
-through nbgrader's API), answer with what nbgrader wrote to DIR's gradebook for the learner
-and where the autograded notebook is. {"feedback": [ID, ...]}: run nbgrader's GenerateFeedback
-converter once over those learners' autograded notebooks and say where each one's feedback
-is. The parent merges the gradebook rows into the real gradebook, as the one writer, and
-moves the folders into the course.
+through nbgrader's API), answer with where the autograded notebook is and, for SQLite, what
+nbgrader wrote to DIR's gradebook for the learner, which the parent merges into the real one as
+its one writer. {"feedback": [ID, ...]}: run nbgrader's GenerateFeedback converter once over
+those learners' autograded notebooks and say where each one's feedback is. The parent moves
+the folders into the course.
 
 Each notebook runs in a kernel started while the previous learner was graded (WarmKernels, in
 connectwell/kernels.py): the wait for a kernel is most of what one learner costs that is not
-their code. Learner code runs in kernels this process starts; they inherit stdin and stdout unless we move
-them, so the protocol uses private copies of those descriptors and the kernels get /dev/null
-and stderr. The worker exits when stdin closes, and on its own when its parent disappears.
+their code. Learner code runs in kernels this process starts; they inherit stdin and stdout
+unless we move them, so the protocol uses private copies of those descriptors and the kernels
+get /dev/null and stderr. The worker exits when stdin closes, and on its own when its parent disappears.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from nbgrader.utils import capture_log, temp_attrs
 from traitlets.config import Config
 
 from connectwell.autograde import GuardedExecute
+from connectwell.gradebooks import GradebookDB
 from connectwell.kernels import WarmKernels
 
 LOG_LIMIT = 20_000  # characters of nbgrader's log per learner sent back (the tail)
@@ -97,12 +99,6 @@ def course_path(coursedir: CourseDirectory, step: str, student: str, assignment:
     return Path(coursedir.format_path(step, student, assignment))
 
 
-def sqlite_path(db_url: str) -> Path | None:
-    """The file of a sqlite:/// URL; None for any other database."""
-    prefix = "sqlite:///"
-    return Path(db_url[len(prefix) :]) if db_url.startswith(prefix) else None
-
-
 class Worker:
     """A course copy in `scratch` graded by nbgrader's converters, one learner at a time."""
 
@@ -113,15 +109,17 @@ class Worker:
         self.app = load_course(course, assignment)
         main = self.app.coursedir
         self.main_root = Path(main.root)
-        db = sqlite_path(main.db_url)
-        if db is None:
-            raise RuntimeError(f"the gradebook is not a SQLite file ({main.db_url})")
-        # From here on nbgrader sees the copy: every path derives from root, and the db_url.
+        db = GradebookDB(main.db_url).file
+        # From here on nbgrader sees the copy: every path derives from root. A SQLite
+        # gradebook takes one writer, so this worker writes to a snapshot that the parent
+        # merges; a database server takes many, so nbgrader writes to it directly.
+        self.merged = db is not None
         main.root = str(scratch)
-        main.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+        if db is not None:
+            main.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+            self._snapshot(db, scratch / "gradebook.db")
         self.coursedir = main
         self.kernels = GuardedExecute.kernels = WarmKernels(self.app.config, scratch)
-        self._snapshot(db, scratch / "gradebook.db")
         source = course_path(main, main.source_directory, ".", assignment)
         if self.in_course(source).is_dir():  # autograde copies the source's other files too
             shutil.copytree(self.in_course(source), source)
@@ -176,7 +174,7 @@ class Worker:
             autograded=str(autograded) if ok else None,
             error="" if ok else _last_error(graded) or "nbgrader did not autograde it",
             log=(graded.get("log", "") + graded.get("error", ""))[-LOG_LIMIT:],
-            record=self.record(student),
+            record=self.record(student) if self.merged else None,
         )
         return result
 
