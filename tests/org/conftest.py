@@ -18,6 +18,16 @@
 - `exchange`: a fresh nbgrader exchange root, writable by every account, as nbgrader's
   documentation asks for several users (`chmod ugo+rw`; plus the sticky bit, as /tmp has).
 - `proxy_bin`: configurable-http-proxy from deploy/node_modules (scripts/install_org.sh).
+- `hub` (module): deploy/jupyterhub_config.py running as root on free loopback ports for
+  org_users (instructor in formgrade-connectwell, learners in nbgrader-connectwell), exchange
+  `hub_exchange`, gradebook `hub_db_url` (its own PostgreSQL database) for the instructor's
+  server, a shared password (`hub.password`) and an admin service token. `hub.token_for(user)`,
+  `hub.spawn(user, token)`, `hub.stop_server(user)`, `hub.execute(user, token, code)` (a kernel
+  over REST + websocket), `hub.nbgrader_env(user, token, exchange)` (for nbgrader commands
+  through run_as with nbgrader's JupyterHub plugin). At the end: SIGTERM, and the teardown
+  fails if a process of the hub, the proxy or the accounts is still alive.
+- `accounts()`, `exchange_root()`, `start_hub()`: the same as context managers and a function,
+  for benchmarks/bench_hub_memory.py.
 
 Without what they need (root, PostgreSQL's binaries, JupyterHub, the proxy) the tests skip
 and say how to install it; when CI=true they fail instead, so CI cannot pass by skipping.
@@ -519,6 +529,20 @@ class Hub:
                 return
             time.sleep(0.5)
         raise HubError(f"{user}'s server did not stop")
+
+    def nbgrader_env(self, user: OrgUser | str, token: str, exchange: Path) -> dict[str, str]:
+        """What a server on this hub gives nbgrader (deploy/jupyter/common's config, the
+        exchange, the hub API for nbgrader's JupyterHub plugin), for nbgrader commands run
+        with run_as as if from that account's terminal. Instructors add
+        CONNECTWELL_COURSE_ROOT (their clone) and CONNECTWELL_DB_URL themselves."""
+        return {
+            "JUPYTER_CONFIG_PATH": str(ROOT / "deploy" / "jupyter" / "common"),
+            "CONNECTWELL_EXCHANGE": str(exchange),
+            "CONNECTWELL_COURSE_ID": "connectwell",
+            "JUPYTERHUB_USER": str(user),
+            "JUPYTERHUB_API_URL": self.api_url,
+            "JUPYTERHUB_API_TOKEN": token,
+        }
 
     def server(self, user: OrgUser | str) -> str:
         return f"{self.url}/user/{user}"

@@ -19,23 +19,10 @@ from urllib.parse import quote
 import pytest
 import requests
 import sqlalchemy
-from conftest import ROOT, Hub, OrgUser, OrgUsers
+from conftest import ROOT, Hub, OrgUsers
 
 AID = "01_not_blank"
 COURSE = "connectwell"
-COMMON_CONFIG = ROOT / "deploy" / "jupyter" / "common"
-
-
-def nbgrader_env(hub: Hub, user: OrgUser, token: str, exchange: Path) -> dict[str, str]:
-    """What a server on the hub gives nbgrader, for running it from a terminal."""
-    return {
-        "JUPYTER_CONFIG_PATH": str(COMMON_CONFIG),
-        "CONNECTWELL_EXCHANGE": str(exchange),
-        "CONNECTWELL_COURSE_ID": COURSE,
-        "JUPYTERHUB_USER": user.name,
-        "JUPYTERHUB_API_URL": hub.api_url,
-        "JUPYTERHUB_API_TOKEN": token,
-    }
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +38,7 @@ def course(hub: Hub, org_users: OrgUsers, hub_exchange: Path) -> dict[str, Any]:
     for path in [clone, *clone.rglob("*")]:
         os.chown(path, instructor.uid, instructor.gid)
     instructor_token = hub.token_for(instructor)
-    env = nbgrader_env(hub, instructor, instructor_token, hub_exchange)
+    env = hub.nbgrader_env(instructor, instructor_token, hub_exchange)
     env["CONNECTWELL_COURSE_ROOT"] = str(clone)
     released = org_users.run_as(
         instructor, ["nbgrader", "release_assignment", AID], cwd=clone, env=env
@@ -60,7 +47,7 @@ def course(hub: Hub, org_users: OrgUsers, hub_exchange: Path) -> dict[str, Any]:
 
     learner2 = org_users.learners[1]
     token2 = hub.token_for(learner2)
-    env2 = nbgrader_env(hub, learner2, token2, hub_exchange)
+    env2 = hub.nbgrader_env(learner2, token2, hub_exchange)
     for step in ("fetch_assignment", "submit"):
         done = org_users.run_as(learner2, ["nbgrader", step, AID], env=env2)
         assert done.returncode == 0, f"{step}: {done.stderr[-3000:]}"
