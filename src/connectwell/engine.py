@@ -10,11 +10,14 @@ from connectwell.report import Report
 from connectwell.rules import RULES
 from connectwell.scenario import parse_scenario
 
+_DAY = timedelta(hours=24)
+_DEFAULT_OPTIONS = Options(reply_window=_DAY)  # what _window(_DAY) gives, worked out once
+
 
 def check(
     scenario: Any,
     *,
-    reply_window: timedelta | float = timedelta(hours=24),
+    reply_window: timedelta | float = _DAY,
     rules: list[str] | None = None,
 ) -> Report:
     """Check a note against every rule (or the named ones).
@@ -23,7 +26,10 @@ def check(
     reply_window: how soon a reply counts as prompt (a timedelta, or hours as a number).
     """
     parsed = parse_scenario(scenario)
-    ctx = Context(parsed, Options(reply_window=_window(reply_window)))
+    options = (
+        _DEFAULT_OPTIONS if reply_window is _DAY else Options(reply_window=_window(reply_window))
+    )
+    ctx = Context(parsed, options)
     if isinstance(rules, str):
         rules = [rules]
     if rules is not None and not rules:
