@@ -657,7 +657,10 @@ def start_hub(
     state = Path(tempfile.mkdtemp(prefix="cwtest-hub-"))
     os.chmod(state, 0o700)
     admin_token, password = secrets.token_hex(24), secrets.token_urlsafe(12)
-    port, api_port, proxy_port = free_port(), free_port(), free_port()
+    ports: set[int] = set()
+    while len(ports) < 3:  # three different ones
+        ports.add(free_port())
+    port, api_port, proxy_port = sorted(ports)
     config = state / "jupyterhub_config.py"
     config.write_text(
         f"c = get_config()  # noqa: F821\n"
