@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -131,6 +132,7 @@ def measure(learners: int) -> dict[str, Any]:
                 hub.stop_server(user)
         finally:
             hub.stop()
+            shutil.rmtree(hub.state, ignore_errors=True)
     return {
         "learners": learners,
         "per_learner": per_learner,
