@@ -243,10 +243,14 @@ def diagnose(coursedir: Any, assignment: str, sid: str, nbgrader_says: str) -> s
 
 
 @contextlib.contextmanager
-def scratch_space(course: Path) -> Iterator[Path]:
-    """The run's scratch folder, with a lock so that two runs never share a course."""
-    root = course / SCRATCH_DIR
-    root.mkdir(exist_ok=True)
+def scratch_space(course: Path, assignment: str) -> Iterator[Path]:
+    """The run's scratch folder, with a lock so that two runs never grade the same assignment
+    of a course at once. Runs on different assignments (two instructors) go side by side."""
+    if not assignment or assignment.startswith(".") or any(c in assignment for c in "/\\"):
+        raise CohortError(f"{assignment!r} is not an assignment name (a folder name in source/)")
+    top = course / SCRATCH_DIR
+    root = top / assignment
+    root.mkdir(parents=True, exist_ok=True)
     lock = (root / "lock").open("a+")
     try:
         try:
@@ -257,7 +261,8 @@ def scratch_space(course: Path) -> Iterator[Path]:
             pass
         except BlockingIOError:
             raise CohortError(
-                "another `connectwell grade` is running in this course; wait for it to finish"
+                f"another `connectwell grade {assignment}` is running in this course; wait for "
+                "it to finish"
             ) from None
         for stale in root.iterdir():  # a killed run's copies
             if stale.is_dir():
@@ -267,6 +272,8 @@ def scratch_space(course: Path) -> Iterator[Path]:
     finally:
         lock.close()
         shutil.rmtree(root, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            top.rmdir()  # only when no other assignment is being graded
 
 
 def _wait_for_stale_worker(folder: Path, patience: float = 15.0) -> None:
@@ -770,7 +777,7 @@ def grade(
         raise CohortError(f"--jobs must be at least 1, not {jobs}")
     started = time.perf_counter()
     run = GradeRun(course, assignment, jobs, feedback)
-    with _sigterm_as_interrupt(), scratch_space(course) as scratch:
+    with _sigterm_as_interrupt(), scratch_space(course, assignment) as scratch:
         pool = Pool(course, scratch, assignment)
         try:
             # Workers take a couple of seconds to load nbgrader: start them while we check.

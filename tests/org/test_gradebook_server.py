@@ -1,0 +1,191 @@
+"""A gradebook on PostgreSQL: stock nbgrader and `connectwell grade` / `report` use it, two
+instructors grade different assignments into it at the same time, and it ends as SQLite
+would. A database that cannot be reached is one clear line, without the password."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, free_port
+
+sys.path.insert(0, str(ROOT / "tests"))
+from nbgrader_course import Course  # noqa: E402
+
+from connectwell.gradebooks import GradebookDB  # noqa: E402
+
+NOTES, TRIAGE = "01_not_blank", "06_triage"
+
+
+def cli(course: Course, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command as an instructor runs it in the course folder."""
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin:/bin"])
+    return subprocess.run(
+        [sys.executable, "-m", "connectwell", *args],
+        cwd=course.root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+
+
+def on_server(course: Course, url: str) -> None:
+    """Point the course's nbgrader at a database server, as an instructor's config does."""
+    with (course.root / "nbgrader_config.py").open("a", encoding="utf-8") as f:
+        f.write(f"\nc.CourseDirectory.db_url = {url!r}\n")
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def sqlite_state(course: Course) -> dict[str, Any]:
+    return GradebookDB(f"sqlite:///{course.root / 'gradebook.db'}").state()
+
+
+@pytest.fixture(scope="module")
+def courses(
+    tmp_path_factory: pytest.TempPathFactory, pg_new_db: Callable[..., str]
+) -> dict[str, Any]:
+    """Learners' work on two assignments, graded (1) by stock nbgrader on SQLite, one after
+    the other, and (2) by two instructors at once, each in their own clone of the course,
+    into one PostgreSQL gradebook."""
+    base = Course.create(tmp_path_factory.mktemp("server") / "base")
+    for aid in (NOTES, TRIAGE):
+        base.submit("ana", aid, base.solved(aid))
+        base.submit("ben", aid, base.release(aid))
+        base.submit("chidi", aid, base.answered(aid, {}))
+
+    def clone(name: str, keep: str | None) -> Course:
+        dest = base.root.parent / name
+        subprocess.run(["cp", "-a", str(base.root), str(dest)], check=True)
+        if keep is not None:  # this instructor has only their assignment's submissions
+            for other in (dest / "submitted").glob("*/*"):
+                if other.name != keep:
+                    subprocess.run(["rm", "-r", str(other)], check=True)
+        return Course(dest)
+
+    reference = clone("sqlite", None)
+    for aid in (NOTES, TRIAGE):
+        reference.nbgrader("autograde", aid)
+
+    url = pg_new_db("cw_gradebook")
+    first, second = clone("first", NOTES), clone("second", TRIAGE)
+    for course in (first, second):
+        on_server(course, url)
+        (course.root / "gradebook.db").unlink()  # the SQLite one the base course was made with
+    for aid in (NOTES, TRIAGE):  # stock nbgrader creates the gradebook on the server
+        made = first.nbgrader("generate_assignment", aid, "--force")
+        assert made.returncode == 0, made.stderr[-2000:]
+    submitted = {c.root.name: digest(c.root / "submitted") for c in (first, second)}
+
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "connectwell", "grade", aid, "--jobs", "2"],
+            cwd=course.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for course, aid in ((first, NOTES), (second, TRIAGE))
+    ]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    return {
+        "url": url,
+        "reference": reference,
+        "first": first,
+        "second": second,
+        "runs": [(run.returncode, out, err) for run, (out, err) in zip(runs, outputs)],
+        "submitted": submitted,
+    }
+
+
+def test_two_instructors_grading_at_once_leave_the_gradebook_sqlite_would(
+    courses: dict[str, Any],
+) -> None:
+    for code, out, err in courses["runs"]:
+        assert code == 0, out + err
+        assert "graded 3 learner(s)" in out
+    server = GradebookDB(courses["url"]).state()
+    assert server == sqlite_state(courses["reference"])
+    assert {row[1] for row in server["grades"]} == {NOTES, TRIAGE}
+    for course in (courses["first"], courses["second"]):
+        assert digest(course.root / "submitted") == courses["submitted"][course.root.name]
+        assert not (course.root / "gradebook.db").exists()  # nothing went to SQLite
+
+
+def test_report_and_stock_nbgrader_read_the_server_gradebook(courses: dict[str, Any]) -> None:
+    first = courses["first"]
+    done = cli(first, "report")
+    assert done.returncode == 0, done.stderr
+    for aid in (NOTES, TRIAGE):  # one clone reports both instructors' grading
+        assert aid in done.stdout
+    exported = first.nbgrader("export", "--to", str(first.root / "export.csv"))
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    rows = (first.root / "export.csv").read_text(encoding="utf-8").splitlines()
+    # A header, then one row per learner and assignment, with the scores of the reference.
+    assert len(rows) == 1 + 3 * 2
+    with courses["reference"].gradebook() as gb:
+        expected = {(s.student_id, s.assignment.name): s.score for s in _submissions(gb)}
+    header = rows[0].split(",")
+    at = {name: header.index(name) for name in ("assignment", "student_id", "score")}
+    got = {
+        (cols[at["student_id"]], cols[at["assignment"]]): float(cols[at["score"]])
+        for cols in (row.split(",") for row in rows[1:])
+    }
+    assert got == pytest.approx(expected)
+
+
+def _submissions(gb: Any) -> list[Any]:
+    return [s for a in gb.assignments for s in a.submissions]
+
+
+@pytest.mark.parametrize("command", ["grade", "report"])
+def test_an_unreachable_database_is_one_line_without_the_password(
+    tmp_path: Path, command: str
+) -> None:
+    course = Course.create(tmp_path / "course")
+    course.submit("ana", NOTES, course.solved(NOTES))
+    secret = "s3cret-Passw0rd"
+    port = free_port()  # nothing listens there
+    on_server(course, f"postgresql+psycopg://grader:{secret}@127.0.0.1:{port}/gradebook")
+    before = digest(course.root / "submitted")
+    done = cli(course, *([command, NOTES] if command == "grade" else [command]))
+    said = done.stdout + done.stderr
+    assert done.returncode == 2, said
+    assert "Traceback" not in said and secret not in said
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, said
+    assert f"127.0.0.1:{port}/gradebook" in lines[0] and "cannot reach" in lines[0]
+    assert digest(course.root / "submitted") == before
+    assert not (course.root / "autograded").exists()
+
+
+def test_a_wrong_password_names_the_database_but_not_the_password(
+    tmp_path: Path, pg_url: str
+) -> None:
+    course = Course.create(tmp_path / "course")
+    course.submit("ana", NOTES, course.solved(NOTES))
+    user_part, host_part = pg_url.split("@", 1)
+    wrong = "not-the-Passw0rd"
+    on_server(course, f"{user_part.rsplit(':', 1)[0]}:{wrong}@{host_part}")
+    done = cli(course, "grade", NOTES)
+    said = done.stdout + done.stderr
+    assert done.returncode == 2, said
+    assert wrong not in said and "Traceback" not in said
+    assert host_part in said and "password authentication failed" in said
