@@ -290,11 +290,12 @@ def _job_reason(text: str, start: int, end: int, jobs: list[tuple[int, int]]) ->
 _YOU = re.compile(r"\b(?:you|your|yours|you're|you’re|you've|you’ve)\b")
 
 _LIST_SEPARATORS = re.compile(r"\s*[|•·]\s*")
+_LIST_SEPARATOR = re.compile(r"[|•·]")
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A sentence split at list separators, so a keyword list never reads as one claim."""
-    if not any(c in text[start:end] for c in "|•·"):  # what _LIST_SEPARATORS needs
+    if not _LIST_SEPARATOR.search(text, start, end):  # what _LIST_SEPARATORS needs
         return [(start, end)] if end > start else []
     out = []
     pos = start

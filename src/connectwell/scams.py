@@ -251,6 +251,9 @@ _MIXED_HINT = re.compile(r"[0-9@$](?:(?<=[a-z].)|(?=[a-z]))")
 
 def _match(text: str) -> tuple[str, re.Match[str] | Hit] | None:
     words = set(_WORDS.findall(text))
+    # Most notes hold no family's trigger at all: one look settles that for all five.
+    if words.isdisjoint(_ANY_TRIGGER_WORD) and not _ANY_TRIGGER_MARK.search(text):
+        return None
     for family, (_, pattern) in FAMILIES.items():
         trigger_words, trigger_chars = TRIGGERS[family]
         if words.isdisjoint(trigger_words) and not any(c in text for c in trigger_chars):
@@ -262,6 +265,10 @@ def _match(text: str) -> tuple[str, re.Match[str] | Hit] | None:
 
 
 _WORDS = re.compile(r"[a-z]+")
+_ANY_TRIGGER_WORD = frozenset().union(*(words for words, _ in TRIGGERS.values()))
+_ANY_TRIGGER_MARK = re.compile(
+    "|".join(sorted({re.escape(mark) for _, marks in TRIGGERS.values() for mark in marks}))
+)
 
 
 def find_scam(ctx: Context) -> tuple[str, re.Match[str] | Hit, tuple[int, int] | None] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from connectwell.context import Context
 from connectwell.rules.base import Outcome, Rule, to_priya
@@ -42,18 +43,17 @@ def run(ctx: Context) -> Outcome:
             span=None,
         )
     start, end = ctx.body
-    names = set()
-    for person in (ctx.scenario.recipient.name, ctx.scenario.sender.name):
-        names.update(fold_plain(person).split())
+    names = _name_words(ctx.scenario.recipient.name, ctx.scenario.sender.name)
     # Most notes have plenty to say: a word outside greetings, names and small talk settles it
     # without the pleasantry patterns, usually within the first few words.
     for m in LETTERS.finditer(ctx.text, start, end):
         word = m.group()
         if word not in _SMALL_TALK and word not in names:
             return _PASS
-    body = ctx.text[start:end]
-    names.update(m for mention in ctx.name_mentions for m in ctx.text[slice(*mention.span)].split())
-    body = _PLEASANTRY.sub(" ", body)
+    names = names.union(
+        m for mention in ctx.name_mentions for m in ctx.text[slice(*mention.span)].split()
+    )
+    body = _PLEASANTRY.sub(" ", ctx.text[start:end])
     words = [w for w in LETTERS.findall(body) if w not in _GREETING_WORDS and w not in names]
     if not words:
         return Outcome(
@@ -65,6 +65,12 @@ def run(ctx: Context) -> Outcome:
 
 
 _PASS = Outcome("pass", "The note has something to say beyond a greeting.")
+
+
+@lru_cache(maxsize=1024)
+def _name_words(*people: str) -> frozenset[str]:
+    """The folded words of these names: the same for every note between the same two people."""
+    return frozenset(word for person in people for word in fold_plain(person).split())
 
 
 RULE = Rule(
