@@ -16,9 +16,9 @@ import pytest
 from conftest import ROOT, free_port
 
 sys.path.insert(0, str(ROOT / "tests"))
-from nbgrader_course import Course  # noqa: E402
+from nbgrader_course import Course
 
-from connectwell.gradebooks import GradebookDB  # noqa: E402
+from connectwell.gradebooks import GradebookDB
 
 NOTES, TRIAGE = "01_not_blank", "06_triage"
 
@@ -110,7 +110,7 @@ def courses(
         "reference": reference,
         "first": first,
         "second": second,
-        "runs": [(run.returncode, out, err) for run, (out, err) in zip(runs, outputs)],
+        "runs": [(run.returncode, out, err) for run, (out, err) in zip(runs, outputs, strict=True)],
         "submitted": submitted,
     }
 
