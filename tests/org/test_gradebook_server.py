@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, free_port
+from conftest import ROOT, _start_cluster, free_port
 
 sys.path.insert(0, str(ROOT / "tests"))
 from nbgrader_course import Course
@@ -189,3 +191,47 @@ def test_a_wrong_password_names_the_database_but_not_the_password(
     assert done.returncode == 2, said
     assert wrong not in said and "Traceback" not in said
     assert host_part in said and "password authentication failed" in said
+
+
+def test_a_database_that_goes_away_mid_run_stops_it_and_keeps_what_was_graded(
+    tmp_path: Path,
+) -> None:
+    cluster, folder = _start_cluster()  # its own server, to stop half-way
+    try:
+        course = Course.create(tmp_path / "course")
+        learners = [f"learner{i}" for i in range(1, 9)]
+        for sid in learners:
+            course.submit(sid, NOTES, course.solved(NOTES))
+        on_server(course, cluster.url)
+        made = course.nbgrader("generate_assignment", NOTES, "--force")
+        assert made.returncode == 0, made.stderr[-2000:]
+        env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+        run = subprocess.Popen(
+            [sys.executable, "-m", "connectwell", "grade", NOTES, "--jobs", "1", "--no-feedback"],
+            cwd=course.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        deadline = time.monotonic() + 300
+        while not list((course.root / "autograded").glob(f"*/{NOTES}")):
+            assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+            time.sleep(0.1)
+        cluster.stop()
+        out, err = run.communicate(timeout=300)
+    finally:
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    said = out + err
+    assert run.returncode != 0, said
+    assert "Traceback" not in said and cluster.password not in said
+    assert (
+        f"cannot reach the gradebook database {cluster.url.replace(cluster.password, '***')}"
+        in said
+    )
+    assert "learners graded so far are saved" in said
+    graded = sorted(p.parent.name for p in (course.root / "autograded").glob(f"*/{NOTES}"))
+    assert graded and len(graded) < len(learners)
+    (left,) = [line for line in said.splitlines() if line.startswith("Not graded before")]
+    assert all(sid in left for sid in set(learners) - set(graded))
