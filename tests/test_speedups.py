@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from connectwell import mentions, reasons, scams, text
 
-SETTINGS = settings(max_examples=3000, deadline=None)
+SETTINGS = settings(max_examples=1000, deadline=None)
 
 
 def _first_chars(items: list) -> tuple[set[str] | None, bool]:

@@ -64,17 +64,18 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
     "windfall": (
         "promises a prize, lottery win or inheritance",
         re.compile(
-            r"\binheritance\b|\bunclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|\bnext of kin\b"
-            r"|\blate (?:client|husband|wife|father|customer|uncle|investor|businessman|engr|mr|mrs|dr|chief)\b"
-            r"|\bdied intestate\b|\b(?:share|shares|bear|bears|with) (?:his|her|the|your|the same) (?:last )?(?:surname|family name)\b"
-            r"|\blotter(?:y|ies)\b|\bjackpot\b"
-            r"|\byou(?:'ve|’ve| have)? (?:won|been (?:selected|chosen) (?:to receive|for (?:a|the) (?:prize|grant|award|cash)))\b"
-            r"|\b(?:claim|release|receive|transfer) (?:your|the) (?:prize|reward|winnings|share|inheritance|compensation|funds)\b"
-            r"|\b(?:won|win|claim) (?:a |the |your )?(?:\w+ )?(?:cash )?prize\b|\bbeneficiary\b"
-            r"|\bbeen (?:selected|chosen|approved|shortlisted) (?:for|to receive) [^.!?\n]{0,30}\b(?:grant|prize|award|"
+            # One \b for the words: the engine then tries them only where a word starts.
+            r"\b(?:inheritance\b|unclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|next of kin\b"
+            r"|late (?:client|husband|wife|father|customer|uncle|investor|businessman|engr|mr|mrs|dr|chief)\b"
+            r"|died intestate\b|(?:share|shares|bear|bears|with) (?:his|her|the|your|the same) (?:last )?(?:surname|family name)\b"
+            r"|lotter(?:y|ies)\b|jackpot\b"
+            r"|you(?:'ve|’ve| have)? (?:won|been (?:selected|chosen) (?:to receive|for (?:a|the) (?:prize|grant|award|cash)))\b"
+            r"|(?:claim|release|receive|transfer) (?:your|the) (?:prize|reward|winnings|share|inheritance|compensation|funds)\b"
+            r"|(?:won|win|claim) (?:a |the |your )?(?:\w+ )?(?:cash )?prize\b|beneficiary\b"
+            r"|been (?:selected|chosen|approved|shortlisted) (?:for|to receive) [^.!?\n]{0,30}\b(?:grant|prize|award|"
             r"cash|reward|payout|compensation|loan|funds?)\b"
-            r"|\b(?:receive|transfer|claim|release|move|deposit|inherit\w*|unclaimed|share of)[^.!?\n]{0,60}"
-            r"(?:\$|€|£|usd|eur|gbp) ?\d[\d,.]* ?(?:m|mn|million|billion)\b"
+            r"|(?:receive|transfer|claim|release|move|deposit|inherit\w*|unclaimed|share of)[^.!?\n]{0,60}"
+            r"(?:\$|€|£|usd|eur|gbp) ?\d[\d,.]* ?(?:m|mn|million|billion)\b)"
             r"|(?:\$|€|£|usd) ?\d[\d,.]* ?(?:m|mn|million|billion)\b[^.!?\n]{0,60}\b(?:receive|transfer|claim|release|"
             r"inherit\w*|unclaimed|your share|partner)"
         ),
