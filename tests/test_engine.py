@@ -161,3 +161,38 @@ def test_a_bad_reply_window_gets_one_clear_line(window) -> None:
     with pytest.raises(ValueError, match=r"^reply_window: ") as info:
         cw.check("Hi!", reply_window=window)
     assert "\n" not in str(info.value)
+
+
+def test_reports_are_the_same_whatever_the_hash_seed() -> None:
+    """A learner sees the same verdicts and highlights every time they check a note: nothing
+    may depend on Python's per-process hash seed (set and dict-of-set orders)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    corpus = Path(__file__).parent / "corpus"
+    script = (
+        "import json, sys, connectwell as cw\n"
+        "out = [cw.check({'message': m, 'recipient': {'name': n}}).to_dict() for n, m in [\n"
+        "    ('Chen Jing', 'Hi Chen Jing, I would like to connect.'),\n"
+        "    ('Robert Anne Smith', 'Dear Bob Smith - Robert, hello!'),\n"
+        "    ('Elizabeth Taylor', 'Liz, Beth, Elizabeth Taylor: hi.')]]\n"
+        "for name in ('scenarios.jsonl', 'holdout.jsonl'):\n"
+        "    for line in open(sys.argv[1] + '/' + name, encoding='utf-8'):\n"
+        "        out.append(cw.check(json.loads(line)['scenario']).to_dict())\n"
+        "print(json.dumps(out))\n"
+    )
+    seen = []
+    for seed in ("0", "1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(corpus)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        seen.append(json.loads(done.stdout))
+    assert all(reports == seen[0] for reports in seen[1:])

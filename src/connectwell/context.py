@@ -176,7 +176,10 @@ class Context:
             if token in text and (m := pattern.search(text)):  # what find_phrase does
                 found.append(Mention("name", name, m.span()))
         if not found:
-            found = self._near_name(first, last)
+            return self._near_name(first, last)
+        # In the note's order, the longer form first where two start together ("Chen Jing"
+        # before "Chen"), so the span a rule shows is the same in every process.
+        found.sort(key=lambda m: (m.span[0], m.span[0] - m.span[1]))
         return found
 
     def _near_name(self, first: str, last: str) -> list[Mention]:
@@ -347,8 +350,7 @@ def _name_forms(name: str) -> tuple[str, str, tuple[tuple[str, re.Pattern[str]],
     if len(parts) > 1:
         forms.add(last)
     forms |= nicknames(first)
-    # The set's own order, as the mentions have always been listed.
-    probes = tuple(probe for form in forms if (probe := phrase_probe(form)))
+    probes = tuple(probe for form in sorted(forms) if (probe := phrase_probe(form)))
     return first, last, probes
 
 
