@@ -3,12 +3,13 @@ and show where the class struggles.
 
 nbgrader grades one submission after another (jupyter/nbgrader#174), and its SQLite gradebook
 takes one writer at a time. `grade` runs N workers (connectwell/cohort_worker.py), each with a
-private copy of the course (the gradebook snapshot and the assignment's source), each running
-nbgrader's own Autograde and GenerateFeedback converters with the course's nbgrader_config.py.
-This process hands out learners one at a time and is the only writer of the real gradebook: it
-copies in exactly the fields autograde writes (submission timestamp, each cell's auto_score and
-needs_manual_grade, auto comments, late penalty), so the gradebook ends as a sequential
-`nbgrader autograde` leaves it. A learner's rows do not depend on any other learner's, so the
+private copy of the course (the assignment's source and, for SQLite, a gradebook snapshot),
+each running nbgrader's own Autograde and GenerateFeedback converters with the course's
+nbgrader_config.py. This process hands out learners one at a time. With SQLite it is the only
+writer of the real gradebook: it copies in exactly the fields autograde writes (submission
+timestamp, each cell's auto_score and needs_manual_grade, auto comments, late penalty), so the
+gradebook ends as a sequential `nbgrader autograde` leaves it. A gradebook on a database server
+(PostgreSQL) takes many writers, so there the workers' nbgrader writes to it directly. A learner's rows do not depend on any other learner's, so the
 order in which workers finish does not matter. Feedback is made a few learners at a time per
 worker (FEEDBACK_BATCH), as `nbgrader generate_feedback` makes it for many at once.
 
@@ -153,8 +154,8 @@ def check_course(course: Path) -> Path:
     return course
 
 
-def check_gradebook(coursedir: Any, assignment: str, timeout: float) -> GradebookDB:
-    """The course's gradebook, reachable, writable now, and with the assignment in it
+def check_gradebook(coursedir: Any, assignment: str, timeout: float) -> None:
+    """The course's gradebook must be reachable, writable now, and have the assignment in it
     (nbgrader generate_assignment puts it there)."""
     gradebook = GradebookDB(coursedir.db_url)
     source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
@@ -169,7 +170,7 @@ def check_gradebook(coursedir: Any, assignment: str, timeout: float) -> Gradeboo
     except GradebookError as exc:
         raise CohortError(f"{exc}; nothing was graded") from None
     if assignment in known:
-        return gradebook
+        return
     if source.is_dir():
         raise CohortError(
             f"{assignment} is not in the gradebook yet; run "
