@@ -181,6 +181,31 @@ def check_gradebook(coursedir: Any, assignment: str, timeout: float) -> None:
     )
 
 
+def add_shared_rows(db_url: str, course_id: str, learners: list[str]) -> None:
+    """On a database server several workers, and other instructors' runs, write at once.
+    nbgrader adds some rows the first time it needs them (the course ids it opens the gradebook
+    with, each learner); two processes adding the same row at the same moment make one fail
+    with a duplicate key. So add them before grading, as the first grading would, retrying
+    when another run adds one at the same moment."""
+    from nbgrader.api import Gradebook, InvalidEntry
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(10):
+        try:
+            with Gradebook(db_url):  # SaveAutoGrades opens it without a course id
+                pass
+            with Gradebook(db_url, course_id) as gb:
+                for sid in learners:
+                    gb.update_or_create_student(sid)
+            return
+        except (IntegrityError, InvalidEntry):
+            if attempt == 9:
+                raise
+            time.sleep(0.1 * (attempt + 1))  # the row is there on the next try
+        except OperationalError as exc:
+            raise CohortError(f"{GradebookDB(db_url).problem(exc)}; nothing was graded") from None
+
+
 def submitted_learners(coursedir: Any, assignment: str) -> list[str]:
     """Every learner with a submission folder for the assignment, sorted."""
     step = coursedir.submitted_directory
@@ -817,6 +842,8 @@ def grade(
             run.log = grades / f"{assignment}-grade.log"
             with run.log.open("w", encoding="utf-8") as log:
                 log.write(f"connectwell grade {assignment}: {len(todo)} learner(s)\n")
+                if todo and GradebookDB(coursedir.db_url).file is None:
+                    add_shared_rows(coursedir.db_url, coursedir.course_id, todo)
                 if todo:
                     trash = scratch / "trash"
                     trash.mkdir()
