@@ -235,3 +235,41 @@ def test_a_database_that_goes_away_mid_run_stops_it_and_keeps_what_was_graded(
     assert graded and len(graded) < len(learners)
     (left,) = [line for line in said.splitlines() if line.startswith("Not graded before")]
     assert all(sid in left for sid in set(learners) - set(graded))
+
+
+def test_runs_adding_the_same_learners_at_once_all_succeed(
+    pg_new_db: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two instructors' runs add the same learners (and course rows) at the same moment; on a
+    database server none of them may fail on the other's insert."""
+    from nbgrader.api import Gradebook
+
+    # nbgrader runs `alembic` from PATH when it makes the tables.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    url = pg_new_db("cw_shared_rows")
+    with Gradebook(url, "connectwell"):  # the tables, as generate_assignment makes them
+        pass
+    learners = [f"learner{i:03d}" for i in range(100)]
+    script = (  # every process loads nbgrader first, then all start writing at one moment
+        "import sys, time\n"
+        "import nbgrader.api\n"
+        "from connectwell.cohort import add_shared_rows\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "add_shared_rows(sys.argv[1], 'connectwell', sys.argv[3:])\n"
+    )
+    at = str(time.time() + 8)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, url, at, *learners],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err[-2000:]
+    state = GradebookDB(url).state()
+    assert [row[0] for row in state["students"]] == learners
+    assert [row[0] for row in state["courses"]] == ["connectwell", "default_course"]
