@@ -6,6 +6,7 @@ instructor runs it, with the repository's nbgrader_config.py."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import importlib.util
 import subprocess
 import sys
@@ -27,6 +28,23 @@ def _script() -> Any:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every file under a folder with its content hash and mode: any change shows."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        + oct(p.stat().st_mode)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def sqlite_state(root: Path) -> dict[str, Any]:
+    """What a course's gradebook.db says about learners and grades, in plain values."""
+    from connectwell.gradebooks import GradebookDB
+
+    return GradebookDB(f"sqlite:///{root / 'gradebook.db'}").state()
 
 
 def grade_id(cell: Any) -> str | None:

@@ -10,7 +10,6 @@ here: the reference gradebook and the rules' own verdicts decide them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -25,12 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nbgrader_course import Course, grade_id
+from nbgrader_course import Course, digest, grade_id, sqlite_state
 from test_import import modules_loaded_by
 
 from connectwell import cohort, cohort_report
 from connectwell.cli import main
-from connectwell.gradebooks import GradebookDB
 from connectwell.grading import RESULT_MIME, parse_grade_id
 
 NOTES = "01_not_blank"
@@ -63,21 +61,6 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
-
-
-def state(root: Path) -> dict[str, Any]:
-    """What the course's gradebook says about learners and grades, in plain values."""
-    return GradebookDB(f"sqlite:///{root / 'gradebook.db'}").state()
-
-
-def digest(folder: Path) -> dict[str, str]:
-    """Every file under a folder with its content hash and mode: any change shows."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        + oct(p.stat().st_mode)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def copy_of(course: Course, dest: Path) -> Course:
@@ -139,8 +122,8 @@ def test_parallel_grading_leaves_the_gradebook_sequential_nbgrader_leaves(
             assert mine.scores(student, aid) == sequential.scores(student, aid), (student, aid)
     # Everything else too: timestamps, needs_manual_grade, comments, the broken submission's
     # empty rows, students and courses.
-    ours = state(mine.root)
-    reference = state(sequential.root)
+    ours = sqlite_state(mine.root)
+    reference = sqlite_state(sequential.root)
     assert ours == reference
     assert any(row[0] == "carol" and row[2] for row in ours["submissions"]), "timestamp kept"
 
@@ -216,8 +199,8 @@ def test_a_killed_run_run_again_ends_identical(
     assert again.returncode == 2, again.stderr  # dave, as in any run
     assert f"{len(at_kill)} already graded, skipped" in again.stdout
     assert graded_learners(course, NOTES) == graded_learners(sequential, NOTES)
-    ours = state(course.root)
-    reference = state(sequential.root)
+    ours = sqlite_state(course.root)
+    reference = sqlite_state(sequential.root)
     for table in ("grades", "comments", "submissions"):
         mine = [row for row in ours[table] if row[1] == NOTES]
         assert mine == [row for row in reference[table] if row[1] == NOTES], table
@@ -274,7 +257,7 @@ def test_a_locked_gradebook_stops_the_run_before_anything_changes(
     parallel: dict[str, Any],
 ) -> None:
     root = parallel["course"].root
-    before = state(root)
+    before = sqlite_state(root)
     autograded = digest(root / "autograded")
     holder = sqlite3.connect(root / "gradebook.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # e.g. formgrader in the middle of a write
@@ -286,7 +269,7 @@ def test_a_locked_gradebook_stops_the_run_before_anything_changes(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert state(root) == before
+    assert sqlite_state(root) == before
     assert digest(root / "autograded") == autograded
 
 
@@ -319,7 +302,7 @@ def expected(course: Course, aid: str) -> tuple[dict[str, tuple[int, int, int]],
         for c in course.source(aid).cells
         if c.metadata.get("nbgrader", {}).get("grade")
     }
-    grades = state(course.root)["grades"]
+    grades = sqlite_state(course.root)["grades"]
     per_learner: dict[str, list[tuple[str, float | None]]] = {}
     for student, assignment, _, cell, auto, manual, *_ in grades:
         if assignment == aid:

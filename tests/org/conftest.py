@@ -60,6 +60,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The course helpers the other test modules use (tests/nbgrader_course.py).
+sys.path.insert(0, str(ROOT / "tests"))
 # The accounts' environment (scripts/install_org.sh): a venv of /usr/bin/python3 with this
 # checkout installed editable, because .venv's Python may sit under root's private home.
 ORG_VENV = ROOT / ".venv-org"
@@ -198,7 +200,7 @@ class PgCluster:
         return Path(f"/proc/{pid}").exists()
 
 
-def _start_cluster() -> tuple[PgCluster, Path]:
+def start_cluster() -> tuple[PgCluster, Path]:
     initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
     if not (initdb and pg_ctl):
         unavailable(f"PostgreSQL's initdb and pg_ctl are not installed: {INSTALL_HINT}")
@@ -275,7 +277,7 @@ def _start_cluster() -> tuple[PgCluster, Path]:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster]:
-    cluster, base = _start_cluster()
+    cluster, base = start_cluster()
     try:
         yield cluster
     finally:

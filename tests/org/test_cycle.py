@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,7 @@ from typing import Any
 import nbformat
 import pytest
 from conftest import ROOT, Hub, OrgUser, OrgUsers
-
-sys.path.insert(0, str(ROOT / "tests"))
-from nbgrader_course import Course, grade_id
+from nbgrader_course import Course, grade_id, sqlite_state
 
 from connectwell.gradebooks import GradebookDB
 
@@ -114,7 +111,7 @@ def test_postgresql_has_the_scores_sqlite_gives_the_same_submissions(
     done = reference.nbgrader("autograde", AID)
     assert done.returncode == 0, done.stderr[-3000:]
     server = GradebookDB(cycle["db_url"]).state()
-    local = GradebookDB(f"sqlite:///{reference.root / 'gradebook.db'}").state()
+    local = sqlite_state(reference.root)
     assert server["grades"] == local["grades"]
     assert server["comments"] == local["comments"]
     assert server["submissions"] == local["submissions"]

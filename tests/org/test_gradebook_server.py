@@ -4,7 +4,6 @@ would. A database that cannot be reached is one clear line, without the password
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -15,10 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, _start_cluster, free_port
-
-sys.path.insert(0, str(ROOT / "tests"))
-from nbgrader_course import Course
+from conftest import free_port, start_cluster
+from nbgrader_course import Course, digest, sqlite_state
 
 from connectwell.gradebooks import GradebookDB
 
@@ -44,18 +41,6 @@ def on_server(course: Course, url: str) -> None:
     """Point the course's nbgrader at a database server, as an instructor's config does."""
     with (course.root / "nbgrader_config.py").open("a", encoding="utf-8") as f:
         f.write(f"\nc.CourseDirectory.db_url = {url!r}\n")
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def sqlite_state(course: Course) -> dict[str, Any]:
-    return GradebookDB(f"sqlite:///{course.root / 'gradebook.db'}").state()
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +109,7 @@ def test_two_instructors_grading_at_once_leave_the_gradebook_sqlite_would(
         assert code == 0, out + err
         assert "graded 3 learner(s)" in out
     server = GradebookDB(courses["url"]).state()
-    assert server == sqlite_state(courses["reference"])
+    assert server == sqlite_state(courses["reference"].root)
     assert {row[1] for row in server["grades"]} == {NOTES, TRIAGE}
     for course in (courses["first"], courses["second"]):
         assert digest(course.root / "submitted") == courses["submitted"][course.root.name]
@@ -196,7 +181,7 @@ def test_a_wrong_password_names_the_database_but_not_the_password(
 def test_a_database_that_goes_away_mid_run_stops_it_and_keeps_what_was_graded(
     tmp_path: Path,
 ) -> None:
-    cluster, folder = _start_cluster()  # its own server, to stop half-way
+    cluster, folder = start_cluster()  # its own server, to stop half-way
     try:
         course = Course.create(tmp_path / "course")
         learners = [f"learner{i}" for i in range(1, 9)]
