@@ -9,7 +9,10 @@ full, partial and untouched answers, the same in every copy), then grades four c
 course and compares like with like:
     nbgrader autograde ASSIGNMENT               vs  connectwell grade ASSIGNMENT --no-feedback
     ... followed by nbgrader generate_feedback  vs  connectwell grade ASSIGNMENT (feedback too)
-(connectwell grade also writes the grades CSV both times.) Every connectwell gradebook must
+(connectwell grade also writes the grades CSV both times.) Both sides run every kernel in the
+bubblewrap sandbox, as the course's configuration says; two more copies are graded without it
+(`nbgrader autograde --GuardedExecute.sandbox=False`, `connectwell grade --unsandboxed`) to show
+what the sandbox costs. Every gradebook must
 equal nbgrader's, cell by cell, or the script exits 1. This is a measurement, not a test: the
 numbers depend on the machine and on what else runs on it (the load average is printed).
 
@@ -168,11 +171,18 @@ class Figures:
     grade: float  # connectwell grade
     identical: bool
     cells: int
+    autograde_open: float  # nbgrader autograde --GuardedExecute.sandbox=False
+    grade_only_open: float  # connectwell grade --no-feedback --unsandboxed
 
     @property
     def ratio(self) -> float:
         """Autograde alone, both ways."""
         return self.autograde / self.grade_only
+
+    @property
+    def ratio_open(self) -> float:
+        """Sandboxed connectwell grade against nbgrader autograde without the sandbox."""
+        return self.autograde_open / self.grade_only
 
     @property
     def ratio_with_feedback(self) -> float:
@@ -197,7 +207,8 @@ def measure(template: Path, work: Path, assignment: str, size: int, jobs: int) -
     shutil.copytree(template, base)
     kinds = build_cohort(base, assignment, size)
     seq, par, par_fb = work / f"seq{size}", work / f"par{size}", work / f"parfb{size}"
-    for dest in (seq, par, par_fb):
+    seq_open, par_open = work / f"seqopen{size}", work / f"paropen{size}"
+    for dest in (seq, par, par_fb, seq_open, par_open):
         shutil.copytree(base, dest)
     nbgrader = [sys.executable, "-m", "nbgrader"]
     grade = [sys.executable, "-m", "connectwell", "grade", assignment, "--jobs", str(jobs)]
@@ -205,8 +216,13 @@ def measure(template: Path, work: Path, assignment: str, size: int, jobs: int) -
     t_feedback = _run_or_exit([*nbgrader, "generate_feedback", assignment], seq)
     t_grade_only = _run_or_exit([*grade, "--no-feedback"], par)
     t_grade = _run_or_exit(grade, par_fb)
+    # The same two without the sandbox, for its cost.
+    t_auto_open = _run_or_exit(
+        [*nbgrader, "autograde", assignment, "--GuardedExecute.sandbox=False"], seq_open
+    )
+    t_grade_only_open = _run_or_exit([*grade, "--no-feedback", "--unsandboxed"], par_open)
     reference = gradebook_state(seq)
-    identical = all(gradebook_state(c) == reference for c in (par, par_fb))
+    identical = all(gradebook_state(c) == reference for c in (par, par_fb, seq_open, par_open))
     made = len(list((par_fb / "feedback").glob(f"*/{assignment}/*.html")))
     if made != size:
         sys.exit(f"connectwell grade made feedback for {made} of {size} learners")
@@ -223,6 +239,8 @@ def measure(template: Path, work: Path, assignment: str, size: int, jobs: int) -
         t_grade,
         identical,
         len(reference["grades"]),
+        t_auto_open,
+        t_grade_only_open,
     )
 
 
@@ -262,6 +280,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"    autograde:            nbgrader autograde {f.autograde:6.1f} s   "
                 f"connectwell grade --no-feedback {f.grade_only:6.1f} s   "
                 f"ratio {f.ratio:.2f}x\n"
+                f"    without the sandbox:  nbgrader autograde {f.autograde_open:6.1f} s   "
+                f"connectwell grade --no-feedback --unsandboxed {f.grade_only_open:6.1f} s\n"
+                f"    sandboxed connectwell grade against unsandboxed nbgrader autograde: "
+                f"{f.ratio_open:.2f}x; the sandbox costs nbgrader "
+                f"{f.autograde / f.autograde_open - 1:+.0%} and connectwell grade "
+                f"{f.grade_only / f.grade_only_open - 1:+.0%}\n"
                 f"    autograde + feedback: nbgrader {f.autograde + f.feedback:6.1f} s   "
                 f"connectwell grade {f.grade:6.1f} s   ratio {f.ratio_with_feedback:.2f}x\n"
                 f"    gradebooks identical to nbgrader's, cell by cell: "

@@ -14,6 +14,12 @@ if ! bash scripts/install_browser.sh; then
     [ "${CI:-}" = "true" ] && exit 1
     echo "note: Chromium is not installed, so the browser tests will be skipped" >&2
 fi
+# Debian's bubblewrap, the sandbox learners' kernels are graded in (tests/test_sandbox.py);
+# a no-op once it is installed. In CI a failed install fails the run.
+if ! bash scripts/install_sandbox.sh; then
+    [ "${CI:-}" = "true" ] && exit 1
+    echo "note: bubblewrap is not installed, so the sandbox and grading tests will fail or skip" >&2
+fi
 # Debian's PostgreSQL and JupyterHub's proxy (deploy/node_modules) for tests/org/; a no-op once
 # they are installed. In CI a failed install fails the run, as for Chromium.
 if ! bash scripts/install_org.sh; then

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import importlib.util
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -61,6 +62,11 @@ class Course:
         course = cls(script.copy_course(dest))
         script.generate(course.root)
         return course
+
+    def copy(self, dest: Path) -> Course:
+        """An independent copy of the course: gradebook, submissions, autograded work."""
+        shutil.copytree(self.root, dest, symlinks=True)
+        return Course(dest)
 
     def nbgrader(self, *args: str) -> subprocess.CompletedProcess[str]:
         return _script().nbgrader(self.root, *args, check=False)

@@ -105,3 +105,50 @@ def test_no_kernel_outlives_close(folders: tuple[Path, Path]) -> None:
     kernels.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_kernel_that_cannot_be_asked_is_killed_not_dropped(folders: tuple[Path, Path]) -> None:
+    home, notebook = folders
+    request = KernelRequest(AsyncKernelManager, "python3", str(notebook), (), ":memory:")
+    kernels = WarmKernels(Config(), home)
+    kernels.take(request)
+    assert kernels.spare is not None
+    _, km, kc = kernels.spare
+    kernels.spare = None
+    pid = km.provisioner.process.pid
+
+    async def broken() -> bool:
+        raise RuntimeError("the kernel's manager cannot tell")
+
+    km.is_alive = broken  # type: ignore[method-assign]
+    kernels.release(km, kc)
+    kernels.reap(kill=True)
+    assert not kernels.dying
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_a_sandboxed_kernel_started_ahead_gets_the_notebooks_files(
+    folders: tuple[Path, Path],
+) -> None:
+    from connectwell import sandbox
+
+    if sandbox.unavailable() is not None:
+        pytest.skip(sandbox.unavailable() or "")
+    home, notebook = folders
+    (home / "secret.txt").write_text("the worker's folder, which holds the solutions")
+    request = KernelRequest(sandbox.SandboxedKernelManager, "python3", str(notebook), (), "")
+    kernels = WarmKernels(Config(), home)
+    try:
+        assert kernels.take(request) is None
+        warm = kernels.take(request)
+        assert warm is not None and kernels.used == 1
+        try:
+            seen = _run(warm[1], "import os\nprint(sorted(os.listdir('.')))\nimport helper\n"
+                        "print(helper.WHERE)")  # fmt: skip
+        finally:
+            kernels.release(*warm)
+        assert seen == "['helper.py']\nbeside the notebook\n"
+    finally:
+        kernels.close()
+    assert not kernels.dying and kernels.spare is None

@@ -22,15 +22,18 @@ RestoreCellMetadata  before nbgrader's own checks: puts back the nbgrader metada
 HideHiddenTests  feedback without the hidden tests' source, which nbgrader otherwise shows to
                  learners (jupyter/nbgrader#917).
 
-What this cannot stop: the kernel runs as the same OS user as nbgrader, so a learner's code
-can reach the files and processes that user can (gradebook.db, other submissions, the
-installed connectwell, nbgrader's own process). For a graded cohort, autograde in a container
-or as a user who cannot write to the course or the Python environment.
+The kernel itself runs in connectwell.sandbox's bubblewrap sandbox (GuardedExecute.sandbox, on
+by default): it cannot see the course, the gradebook or other learners, reach the network, keep
+a process running after its notebook, or use more than its limits.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -41,7 +44,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import SCHEMA_VERSION
 from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, NbGraderPreprocessor
-from traitlets import Integer, List
+from traitlets import Bool, Integer, List
 
 from connectwell import grading
 from connectwell.grading import EVIDENCE_MIME, RESULT_MIME, CheckCall, GradingError, Result
@@ -61,19 +64,38 @@ _OURS = frozenset(
 
 
 class GuardedExecute(Execute):
-    """Execute that survives a dead or unresponsive kernel, and caps each cell's output."""
+    """Execute that survives a dead or unresponsive kernel, caps each cell's output, and runs
+    the kernel in the sandbox (connectwell.sandbox)."""
 
     max_output_chars = Integer(
         200_000, help="Output a cell may produce before the rest is dropped."
+    ).tag(config=True)
+    max_notebook_chars = Integer(
+        2_000_000, help="Output a whole notebook may produce before the rest is dropped."
+    ).tag(config=True)
+    sandbox = Bool(
+        True,
+        help="Run each notebook's kernel in the bubblewrap sandbox. Off only for a course "
+        "whose learners are all trusted: without it any learner can forge grades.",
     ).tag(config=True)
 
     # Set in connectwell grade's workers. None under plain `nbgrader autograde`: there nbclient
     # starts each notebook's kernel itself, when it gets to that notebook, and waits for it.
     kernels: ClassVar[WarmKernels | None] = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # nbgrader's Execute passes its kernel manager class as an argument, which outranks
+        # configuration: so the choice is made here, from our own setting.
+        if self.sandbox:
+            from connectwell.sandbox import SandboxedKernelManager
+
+            self.kernel_manager_class = SandboxedKernelManager
+
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
         self._stopped = False
         self._sizes: dict[int, int] = {}
+        self._total = 0
         self._ready_kc = None
         source = GuardedExecute.kernels
         warm = source.take(self.kernel_request(nb, resources)) if km is None and source else None
@@ -111,14 +133,30 @@ class GuardedExecute(Execute):
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
         if self._stopped:
             return cell, resources  # the kernel is gone or stuck: nothing after this runs
+        assignment = ((resources or {}).get("nbgrader") or {}).get("assignment", "")
+        full = cell.source
+        withheld = withhold_hidden(cell, assignment)
+        try:
+            if withheld is not None:
+                cell.source = withheld
+            return self._run_cell(cell, resources, index)
+        finally:
+            cell.source = full
+
+    def _run_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
+            limit = self._limit_hit()
             self._stop(
                 cell,
                 "KernelDied",
-                "Python stopped while running this cell (os._exit, a crash, or running out of "
-                "memory), so the cells after it were not run.",
+                f"Python stopped while running this cell ({limit}), so the cells after it were "
+                "not run."
+                if limit
+                else "Python stopped while running this cell (os._exit, a crash, or going past "
+                "the grader's limits on memory, processes, file size or CPU time), so the cells "
+                "after it were not run.",
             )
         except CellTimeoutError:
             self._stop(
@@ -128,6 +166,13 @@ class GuardedExecute(Execute):
                 "interrupted, so the cells after it were not run.",
             )
         return cell, self.resources
+
+    def _limit_hit(self) -> str | None:
+        """A sandbox limit that explains why the kernel died, if one does."""
+        reason = getattr(self.km, "exit_reason", None)
+        with contextlib.suppress(Exception):
+            return reason() if reason is not None else None
+        return None
 
     def _stop(self, cell: NotebookNode, ename: str, message: str) -> None:
         self.log.warning("%s in cell %s: %s", ename, cell.get("id", "?"), message)
@@ -139,27 +184,102 @@ class GuardedExecute(Execute):
     def output(
         self, outs: list[NotebookNode], msg: dict[str, Any], display_id: Any, cell_index: int
     ) -> Any:
-        if msg["msg_type"] != "error":
-            size = self._sizes.get(cell_index, 0) + _size(msg.get("content", {}))
-            self._sizes[cell_index] = size
-            if size > self.max_output_chars:
-                if size - _size(msg.get("content", {})) <= self.max_output_chars:
-                    outs.append(
-                        new_output(
-                            "stream", name="stdout", text="\n[output cut short by the grader]\n"
-                        )
-                    )
+        content = msg.get("content", {})
+        grown = _size(content)
+        size = self._sizes.get(cell_index, 0) + grown
+        self._sizes[cell_index] = size
+        self._total = getattr(self, "_total", 0) + grown
+        if size > self.max_output_chars or self._total > self.max_notebook_chars:
+            if msg["msg_type"] == "error":
+                # An error is kept, shortened: in a cell it is what says the cell failed.
+                short = f"{str(content.get('evalue', ''))[:500]} [cut short by the grader]"
+                ename = str(content.get("ename", "Error"))[:100]
+                outs.append(new_output("error", ename=ename, evalue=short, traceback=[short]))
                 return None
+            if size - grown <= self.max_output_chars:
+                outs.append(
+                    new_output("stream", name="stdout", text="\n[output cut short by the grader]\n")
+                )
+            return None
         return super().output(outs, msg, display_id, cell_index)
+
+    def _update_display_id(self, display_id: str, msg: dict[str, Any]) -> None:
+        # An update replaces an earlier output: it counts towards the notebook's total, which
+        # is all the grader keeps in memory and writes to the autograded notebook.
+        self._total = getattr(self, "_total", 0) + _size(msg.get("content", {}))
+        if self._total > self.max_notebook_chars:
+            return
+        super()._update_display_id(display_id, msg)
+
+
+HIDDEN = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S
+)
+
+
+def withhold_hidden(cell: NotebookNode, assignment: str) -> str | None:
+    """A test cell's source without its hidden tests, when the kernel does not need them.
+
+    Whatever the kernel runs, a learner's code can read (IPython's In, a pre_run_cell hook)
+    and print into their feedback. TrustedChecks judges a hidden check from the answer the
+    visible checks recorded, so the kernel never sees it. Checks of a function question are
+    the exception: the learner's function has to run on their cases, in the kernel."""
+    if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
+        return None
+    if not HIDDEN.search(cell.source):
+        return None
+    hidden = "".join(m.group() for m in HIDDEN.finditer(cell.source))
+    try:
+        kinds = {
+            grading.question(assignment, c.question).kind for c in grading.parse_checks(hidden)
+        }
+    except Exception:  # an unknown question or a broken cell: TrustedChecks reports it
+        return None
+    if "function" in kinds:
+        return None
+    return HIDDEN.sub("", cell.source)
 
 
 def _size(content: Mapping[str, Any]) -> int:
-    if "text" in content:
-        return len(str(content["text"]))
-    return sum(len(str(v)) for v in (content.get("data") or {}).values())
+    """An output message's size: everything in it, keys, metadata and tracebacks included."""
+    try:
+        return len(json.dumps(content, default=str))
+    except (TypeError, ValueError):
+        return len(str(content))
 
 
 # ---------------------------------------------------------------- sanitising
+
+
+def refuse_linked_submissions() -> None:
+    """Make nbgrader's Autograde refuse a submission folder that holds a symbolic link.
+
+    nbgrader copies a submission into autograded/ following links, and generate_feedback
+    copies its extra files into the learner's feedback: a link to gradebook.db or solutions/
+    would hand them over. Called from the course's nbgrader_config.py, so it holds for
+    `nbgrader autograde` and for `connectwell grade` (whose workers load that file)."""
+    from nbgrader.converters import Autograde
+    from nbgrader.converters.base import NbGraderException
+
+    if getattr(Autograde.init_assignment, "_refuses_links", False):
+        return
+    original = Autograde.init_assignment
+
+    def init_assignment(self: Any, assignment_id: str, student_id: str) -> None:
+        folder = Path(self._format_source(assignment_id, student_id))
+        links = [p for p in folder.rglob("*") if p.is_symlink()] if folder.is_dir() else []
+        if links:
+            names = ", ".join(str(p.relative_to(folder)) for p in links[:3])
+            msg = (
+                f"the submission holds symbolic links ({names}); links are not graded, since "
+                "they can point at the course's own files: replace them with the files"
+            )
+            self.log.error(msg)
+            raise NbGraderException(msg)
+        original(self, assignment_id, student_id)
+
+    init_assignment._refuses_links = True  # type: ignore[attr-defined]
+    Autograde.init_assignment = init_assignment  # type: ignore[method-assign]
 
 
 class RestoreCellMetadata(NbGraderPreprocessor):
@@ -244,15 +364,61 @@ def _why_missing(outputs: list[Mapping[str, Any]]) -> str:
     return "This check left no record of your answer, so there is nothing to grade."
 
 
+CHANGED = object()  # a question whose checks saw different answers
+
+
+def answers_in(assignment: str, cells: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The one answer each question's checks saw, across the notebook's test cells, or CHANGED.
+
+    A learner's code can change the answer between checks (a pre_run_cell hook, say), so each
+    check would see the answer that passes it. Every check of a question must see the same."""
+    seen: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        for record in evidence_in(cell.get("outputs", [])):
+            qid = record.get("question")
+            if not isinstance(qid, str) or record.get("state") != "ok" or "calls" in record:
+                continue  # a function's results depend on each check's cases
+            key = json.dumps(record.get("value"), sort_keys=True, default=str)
+            seen.setdefault(qid, {})[key] = record
+    return {qid: next(iter(v.values())) if len(v) == 1 else CHANGED for qid, v in seen.items()}
+
+
 def grade_cell(
-    assignment: str, calls: list[CheckCall], outputs: list[Mapping[str, Any]]
+    assignment: str,
+    calls: list[CheckCall],
+    outputs: list[Mapping[str, Any]],
+    answers: Mapping[str, Any] | None = None,
+    executed: list[bool] | None = None,
 ) -> list[NotebookNode]:
-    """The outputs a test cell should have: each check judged again from its evidence."""
+    """The outputs a test cell should have: each check judged again from its evidence.
+
+    `executed` says which calls the kernel ran (the others were withheld hidden tests); a
+    withheld check is judged on the answer its question's visible checks in this cell saw.
+    `answers` (from answers_in) is the one answer per question; a check whose question saw
+    two answers earns nothing."""
     records = evidence_in(outputs)
+    executed = executed if executed is not None else [True] * len(calls)
     results: list[Result] = []
-    for index, call in enumerate(calls):
-        mine = [r for r in records if r.get("index") == index]
-        if (
+    ran = 0  # the kernel's numbering counts only the checks it ran
+    for call, was_run in zip(calls, executed, strict=True):
+        index = ran
+        ran += was_run
+        mine = [r for r in records if r.get("index") == index] if was_run else []
+        if not was_run:
+            # Withheld: judged if this cell did check the same question, on what it saw.
+            mine = [
+                r for r in records if r.get("question") == call.question and r.get("state") == "ok"
+            ][:1]
+            mine = [{**mine[0], "check": call.check}] if mine else []
+        if answers is not None and answers.get(call.question) is CHANGED and mine:
+            result = Result(
+                call.question,
+                call.check,
+                "crashed",
+                f"Your answer to {call.question} changed between its checks, so none of them "
+                "is graded: every check of a question must see the same answer.",
+            )
+        elif (
             len(mine) == 1
             and mine[0].get("question") == call.question
             and mine[0].get("check") == call.check
@@ -300,6 +466,12 @@ class TrustedChecks(NbGraderPreprocessor):
         with Gradebook(info["db_url"]) as gb:
             source = gb.find_notebook(info["notebook"], info["assignment"])
             self._sources = {cell.name: cell.source for cell in source.source_cells}
+        tests = [
+            c
+            for c in nb.cells
+            if c.cell_type == "code" and utils.is_grade(c) and not utils.is_solution(c)
+        ]
+        self._answers = answers_in(self._assignment, tests)
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
@@ -312,7 +484,16 @@ class TrustedChecks(NbGraderPreprocessor):
         try:
             calls = grading.parse_checks(source)
             if calls:
-                cell.outputs = grade_cell(self._assignment, calls, list(cell.get("outputs", [])))
+                shown = grading.parse_checks(
+                    withhold_hidden(_as_test_cell(cell, source), self._assignment) or source
+                )
+                cell.outputs = grade_cell(
+                    self._assignment,
+                    calls,
+                    list(cell.get("outputs", [])),
+                    self._answers,
+                    _executed(calls, shown),
+                )
         except Exception as exc:  # our bug or a broken test cell: this cell, not the cohort
             self.log.error("could not grade test cell %s: %s", grade_id, exc, exc_info=True)
             message = f"This test cell could not be graded ({exc}); tell your instructor."
@@ -322,16 +503,39 @@ class TrustedChecks(NbGraderPreprocessor):
         return cell, resources
 
 
+def _as_test_cell(cell: NotebookNode, source: str) -> NotebookNode:
+    copy = NotebookNode(cell)
+    copy["source"] = source
+    return copy
+
+
+def _executed(calls: list[CheckCall], shown: list[CheckCall]) -> list[bool]:
+    """Which of a cell's calls the kernel ran: the shown calls, a subsequence of all of them."""
+    out, i = [], 0
+    for call in calls:
+        hit = i < len(shown) and shown[i] == call
+        out.append(hit)
+        i += hit
+    return out
+
+
 # ---------------------------------------------------------------- feedback
 
 
 class HideHiddenTests(ClearHiddenTests):
-    """Strip hidden tests from the feedback learners get, and any traceback that quotes them."""
+    """Strip hidden tests from the feedback learners get, and any traceback that quotes them.
+
+    Only test cells (grade cells that are not answer cells) are read for the markers: their
+    source is the instructor's, put back from the gradebook. Every other cell is the learner's
+    text, which may quote a marker (in a string, say): nbgrader would cut it there, or fail the
+    learner's feedback, and `connectwell grade` with it, on a marker without its end."""
 
     # Declared configurable only so that nbconvert's setting of it is not warned about.
     display_data_priority = List(GetGrades.display_data_priority.default()).tag(config=True)
 
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
+        if not utils.is_grade(cell) or utils.is_solution(cell):
+            return cell, resources  # the learner's own text: hidden tests are never there
         before = cell.source
         cell, resources = super().preprocess_cell(cell, resources, index)
         if cell.source != before and cell.cell_type == "code":

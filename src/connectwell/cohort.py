@@ -8,18 +8,23 @@ each running nbgrader's own Autograde and GenerateFeedback converters with the c
 nbgrader_config.py. This process hands out learners one at a time. With SQLite it is the only
 writer of the real gradebook: it copies in exactly the fields autograde writes (submission
 timestamp, each cell's auto_score and needs_manual_grade, auto comments, late penalty), so the
-gradebook ends as a sequential `nbgrader autograde` leaves it. A gradebook on a database server
-(PostgreSQL) takes many writers, so there the workers' nbgrader writes to it directly. A learner's rows do not depend on any other learner's, so the
-order in which workers finish does not matter. Feedback is made a few learners at a time per
+gradebook ends as a sequential `nbgrader autograde` leaves it. Only the rows a learner's grading
+wrote are copied, and needs_manual_grade is decided against the real gradebook, so what a
+grader does in formgrader during a run survives the worker's older snapshot; a grading that
+failed writes no scores (a failed --force regrade keeps the earlier ones). A gradebook on a
+database server (PostgreSQL) takes many writers, so there the workers' nbgrader writes to it
+directly. A learner's rows do not depend on any other learner's, so the order in which workers
+finish does not matter. Feedback is made a few learners at a time per
 worker (FEEDBACK_BATCH), as `nbgrader generate_feedback` makes it for many at once.
 
 Safety: submitted/ is only read. A learner's grades land in the gradebook in one transaction as
 soon as they are autograded; once their feedback is made, their feedback and autograded folders
-are moved into the course (renames, atomic), autograded last. An autograded folder is what
-marks a learner done: a rerun skips those, as nbgrader does, and grades every other learner
-again, rewriting their gradebook rows alike. So a run killed at any point, run again, finishes
+are moved into the course (renames, atomic; from another file system, a complete copy beside
+the folder, renamed into place), autograded last. An autograded folder is what marks a learner
+done: a rerun skips those, as nbgrader does, and grades every other learner again, rewriting
+their gradebook rows alike. So a run killed at any point, run again, finishes
 with the same scores. A notebook that is broken, loops, or kills its grader costs only its own
-learner: the rest are graded.
+learner: the rest are graded. Two runs of one assignment never overlap: the second stops.
 
 Heavy imports (nbgrader, tqdm) happen inside the functions that use them.
 """
@@ -59,6 +64,15 @@ MAX_ATTEMPTS = 2  # a learner whose grader died is tried once more in a fresh wo
 FEEDBACK_BATCH = 5
 
 
+UNSANDBOXED_WARNING = (
+    "warning: graded without the sandbox (--unsandboxed): any learner's code could have "
+    "changed these grades; the grades CSV marks them sandboxed=no"
+)
+# Learners whose latest grading ran without the sandbox, one per line, kept beside the CSV so
+# that a later run (which may skip them) still marks them.
+UNSANDBOXED_LIST = "{assignment}-unsandboxed.txt"
+
+
 class CohortError(Exception):
     """Bad input or a course that cannot be graded; the message is the one line shown."""
 
@@ -89,12 +103,14 @@ class GradeRun:
     stopped: str = ""  # why the run stopped early, if it did
     seconds: float = 0.0
     csv: Path | None = None
+    csv_problem: str = ""  # why grades/ASSIGNMENT.csv was not written, and how to get it
     log: Path | None = None
     scores: str = ""  # the cohort's score distribution, in one line
+    sandboxed: bool = True  # False: learners' kernels ran with the instructor's powers
 
     @property
     def ok(self) -> bool:
-        return not (self.failed or self.no_feedback or self.stopped)
+        return not (self.failed or self.no_feedback or self.stopped or self.csv_problem)
 
     def _rel(self, path: Path | None) -> str:
         if path is None:
@@ -109,6 +125,8 @@ class GradeRun:
         lines += [f"{sid}: graded, but no feedback: {why}" for sid, why in self.no_feedback.items()]
         if self.stopped:
             lines.append(self.stopped)
+        if self.csv_problem:
+            lines.append(self.csv_problem)
         return lines
 
     def summary(self) -> str:
@@ -132,7 +150,12 @@ class GradeRun:
             lines.append(f"Not graded before the run stopped: {', '.join(self.unsaved)}.")
         if self.scores:
             lines.append(self.scores)
-        lines.append(f"Grades: {self._rel(self.csv)}   log: {self._rel(self.log)}")
+        if not self.sandboxed:
+            lines.append(UNSANDBOXED_WARNING)
+        grades = self._rel(self.csv)
+        if self.csv_problem:
+            grades = f"{GRADES_DIR}/{a}.csv not written (see the error above)"
+        lines.append(f"Grades: {grades}   log: {self._rel(self.log)}")
         if self.feedback and self.graded:
             lines.append(f"Feedback: feedback/<learner>/{a}/")
         lines.append(f"Where the class struggles: connectwell report {a}")
@@ -276,30 +299,76 @@ def scratch_space(course: Path, assignment: str) -> Iterator[Path]:
         raise CohortError(f"{assignment!r} is not an assignment name (a folder name in source/)")
     top = course / SCRATCH_DIR
     root = top / assignment
-    root.mkdir(parents=True, exist_ok=True)
-    lock = (root / "lock").open("a+")
-    try:
+    # The lock is taken before anything is touched and outside the `try` that removes the
+    # folder: a run turned away must not delete the scratch of the run that holds it. Its file
+    # sits beside the folder (a leading dot: no assignment name can take it), so the folder is
+    # gone completely before the lock is released and the next run may recreate it.
+    with _run_lock(top / f".{assignment}.lock", assignment):
         try:
-            import fcntl
+            root.mkdir(parents=True, exist_ok=True)
+            for stale in root.iterdir():  # a killed run's copies
+                if stale.is_dir():
+                    _wait_for_stale_worker(stale)
+                    shutil.rmtree(stale, ignore_errors=True)
+            yield root
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        top.rmdir()  # only when no other assignment is being graded
 
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # no flock (Windows): one run at a time is up to the user
-            pass
+
+@contextlib.contextmanager
+def _run_lock(path: Path, assignment: str) -> Iterator[None]:
+    """An exclusive flock on `path`, held for the run; its file is removed when it ends.
+
+    Removing a lock file is safe only this way round: the holder unlinks it while still
+    holding it, and a run that got the lock checks that the file it locked is still the one at
+    `path`. Otherwise it locked a file the previous holder had just removed, while a third run
+    may hold a new one there, so it tries again."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): one run at a time is up to the user
+        yield
+        return
+    while True:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # a run that just ended removed the empty folder: again
+            continue
+        except OSError as exc:
+            raise CohortError(
+                f"cannot create {path} ({exc.strerror or exc}); `connectwell grade` needs to "
+                "write in the course folder"
+            ) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise CohortError(
                 f"another `connectwell grade {assignment}` is running in this course; wait for "
                 "it to finish"
             ) from None
-        for stale in root.iterdir():  # a killed run's copies
-            if stale.is_dir():
-                _wait_for_stale_worker(stale)
-                shutil.rmtree(stale, ignore_errors=True)
-        yield root
+        except OSError as exc:
+            os.close(fd)
+            raise CohortError(
+                f"cannot lock {path} ({exc.strerror or exc}); is the course on a file system "
+                "without locks?"
+            ) from None
+        try:
+            here = os.stat(path)
+        except FileNotFoundError:
+            here = None
+        mine = os.fstat(fd)
+        if here is not None and (here.st_dev, here.st_ino) == (mine.st_dev, mine.st_ino):
+            break
+        os.close(fd)
+    try:
+        yield
     finally:
-        lock.close()
-        shutil.rmtree(root, ignore_errors=True)
         with contextlib.suppress(OSError):
-            top.rmdir()  # only when no other assignment is being graded
+            os.unlink(path)  # while still holding it: see above
+        os.close(fd)  # releases the lock
 
 
 def _wait_for_stale_worker(folder: Path, patience: float = 15.0) -> None:
@@ -317,24 +386,49 @@ def _wait_for_stale_worker(folder: Path, patience: float = 15.0) -> None:
         time.sleep(0.2)
 
 
-def replace_dir(dest: Path, new: Path, trash: Path) -> None:
-    """Put `new` at `dest` by renames: a reader sees the old folder or the new one, never half."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    old = trash / uuid.uuid4().hex
-    if dest.exists():
+def replace_dir(dest: Path, new: Path) -> None:
+    """Put `new` at `dest` so that a reader, or a crash at any moment, finds the old folder or
+    the new one complete, never half of one (an autograded folder marks a learner done)."""
+    parent = dest.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(dest)
+    tag = uuid.uuid4().hex
+    # Built beside `dest`, so that the final step is a rename within one folder.
+    staged = parent / f".{dest.name}.connectwell-new-{tag}"
+    try:
+        os.replace(new, staged)
+    except OSError:  # another file system: copy instead, all of it before it is put in place
+        try:
+            shutil.copytree(new, staged, symlinks=True)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+    old = parent / f".{dest.name}.connectwell-old-{tag}"
+    if dest.exists() or dest.is_symlink():
         os.replace(dest, old)
     try:
-        os.replace(new, dest)
-    except OSError:  # another file system: copy instead
-        shutil.copytree(new, dest)
+        os.replace(staged, dest)
+    except BaseException:
+        if old.exists():
+            os.replace(old, dest)  # the old folder back, rather than none
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
-def remove_dir(dest: Path, trash: Path) -> None:
-    if dest.exists():
-        old = trash / uuid.uuid4().hex
+def remove_dir(dest: Path) -> None:
+    """Remove `dest` by a rename first: a crash leaves it whole or gone, never half."""
+    _remove_leftovers(dest)
+    if dest.exists() or dest.is_symlink():
+        old = dest.parent / f".{dest.name}.connectwell-old-{uuid.uuid4().hex}"
         os.replace(dest, old)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(dest: Path) -> None:
+    """Folders that replace_dir or remove_dir left beside `dest` when a run was killed."""
+    for path in dest.parent.glob(f".{glob.escape(dest.name)}.connectwell-*"):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- the one gradebook writer
@@ -345,9 +439,19 @@ class GradebookGone(Exception):
     message is the one line to show."""
 
 
-def merge(gb: Any, assignment: str, sid: str, record: dict[str, Any]) -> None:
+def merge(gb: Any, assignment: str, sid: str, record: dict[str, Any], graded: bool = True) -> bool:
     """Write what autograde wrote in a worker's gradebook for `sid` into `gb`: the fields
-    nbgrader's Autograde sets, and nothing a grader may have set by hand."""
+    nbgrader's Autograde sets, and nothing a grader may have set by hand.
+
+    The worker's gradebook is a snapshot taken when it started, possibly long ago, so only what
+    this grading wrote is in `record` (cohort_worker.Worker.record): a row it did not write
+    keeps whatever the real gradebook holds now. Where nbgrader decided needs_manual_grade from
+    the snapshot's manual score (None in the record), it is decided again here, by nbgrader's
+    rule, from the manual score a grader may have entered since.
+
+    A learner whose grading failed (`graded` False) gets a submission only if they had none, as
+    nbgrader makes it before grading; one they had, from an earlier grading, is left as it is.
+    Returns True when earlier scores were kept that way."""
     from nbgrader.api import MissingEntry
 
     gb.update_or_create_student(sid)
@@ -355,22 +459,44 @@ def merge(gb: Any, assignment: str, sid: str, record: dict[str, Any]) -> None:
         sub = gb.find_submission(assignment, sid)
     except MissingEntry:
         sub = gb.add_submission(assignment, sid)
-    stamp = record["timestamp"]
-    sub.timestamp = datetime.fromisoformat(stamp) if stamp else None
+        existed = False
+    else:
+        existed = True
+    if not graded:
+        kept = existed and any(
+            g.auto_score is not None or g.manual_score is not None
+            for nb in sub.notebooks
+            for g in nb.grades
+        )
+        if not existed and record["timestamp"]:
+            sub.timestamp = datetime.fromisoformat(record["timestamp"])
+        gb.db.commit()
+        return kept
+    if record["timestamp"]:  # None: the submission has no timestamp file; nbgrader sets none
+        sub.timestamp = datetime.fromisoformat(record["timestamp"])
     for nb in sub.notebooks:
         data = record["notebooks"].get(nb.name)
         if data is None:
             continue
-        nb.late_submission_penalty = data["late_submission_penalty"]
-        graded = {c.id: c.name for c in (*nb.notebook.grade_cells, *nb.notebook.task_cells)}
+        if "late_submission_penalty" in data:
+            nb.late_submission_penalty = data["late_submission_penalty"]
+        graded_cells = {c.id: c.name for c in (*nb.notebook.grade_cells, *nb.notebook.task_cells)}
         for grade in nb.grades:
-            auto, manual = data["grades"][graded[grade.cell_id]]
+            written = data["grades"].get(graded_cells[grade.cell_id])
+            if written is None:
+                continue
+            auto, needs = written
             grade.auto_score = auto
-            grade.needs_manual_grade = manual
+            if needs is None:  # SaveAutoGrades' rule, with the real gradebook's manual score
+                needs = grade.manual_score is not None or auto is None
+            grade.needs_manual_grade = needs
         answers = {c.id: c.name for c in (*nb.notebook.solution_cells, *nb.notebook.task_cells)}
         for comment in nb.comments:
-            comment.auto_comment = data["comments"][answers[comment.cell_id]]
+            name = answers[comment.cell_id]
+            if name in data["comments"]:
+                comment.auto_comment = data["comments"][name]
     gb.db.commit()
+    return False
 
 
 class Writer:
@@ -387,7 +513,8 @@ class Writer:
             pass
         self.gb = Gradebook(db_url, course_id)
 
-    def merge(self, assignment: str, sid: str, record: dict[str, Any]) -> None:
+    def merge(self, assignment: str, sid: str, record: dict[str, Any], graded: bool = True) -> bool:
+        """merge(), retried while the gradebook is locked; GradebookGone when it stays so."""
         from sqlalchemy.exc import OperationalError, SAWarning
 
         deadline = time.monotonic() + self.lock_timeout
@@ -397,8 +524,7 @@ class Writer:
                     # nbgrader's add_submission trips SQLAlchemy's autoflush warnings; they
                     # say nothing about the grades.
                     warnings.simplefilter("ignore", SAWarning)
-                    merge(self.gb, assignment, sid, record)
-                return
+                    return merge(self.gb, assignment, sid, record, graded)
             except OperationalError as exc:
                 self.gb.db.rollback()
                 if "locked" not in str(exc) or time.monotonic() > deadline:
@@ -435,8 +561,9 @@ class _Worker:
 class Pool:
     """Worker processes, each grading one learner at a time in its own course copy."""
 
-    def __init__(self, course: Path, scratch: Path, assignment: str) -> None:
+    def __init__(self, course: Path, scratch: Path, assignment: str, sandbox: bool = True) -> None:
         self.course, self.scratch, self.assignment = course, scratch, assignment
+        self.sandbox = sandbox
         self.workers: list[_Worker] = []
         self.selector = selectors.DefaultSelector()
         self.retired: list[_Worker] = []
@@ -459,6 +586,8 @@ class Pool:
         log = (folder / "worker.log").open("w", encoding="utf-8")
         cmd = [sys.executable, "-m", "connectwell.cohort_worker", "--course", str(self.course)]
         cmd += ["--scratch", str(folder), "--assignment", self.assignment]
+        if not self.sandbox:
+            cmd.append("--unsandboxed")
         proc = subprocess.Popen(
             cmd,
             cwd=self.course,  # where an instructor runs nbgrader: its config loads the same way
@@ -568,14 +697,13 @@ class _Run:
         pool: Pool,
         coursedir: Any,
         writer_args: tuple[str, str, float],
-        trash: Path,
         log: IO[str],
         timeout: float,
     ) -> None:
         self.run, self.pool, self.cd = run, pool, coursedir
         self.writer_args = writer_args
         self.writer: Writer | None = None
-        self.trash, self.log, self.timeout = trash, log, timeout
+        self.log, self.timeout = log, timeout
         self.attempts: Counter[str] = Counter()
 
     def go(self, todo: list[str], jobs: int, progress: bool) -> None:
@@ -614,12 +742,12 @@ class _Run:
                 self._deadlines(queue)
         except GradebookGone as exc:
             self.run.stopped = f"{exc}; learners graded so far are saved, the rest were not graded"
-            self.run.unsaved = sorted(
-                [
-                    *queue,
-                    *(w.student for w in workers if w.student),
-                    *(sid for w in workers for sid, _ in w.pending),
-                ]
+            # Not graded: those still queued and those being graded (including the one whose
+            # rows could not be written, put back as its worker's student).
+            self.run.unsaved = sorted([*queue, *(w.student for w in workers if w.student)])
+            self._place_pending(
+                f"the run stopped before it was made; `nbgrader generate_feedback "
+                f"{self.run.assignment}` in the course makes it"
             )
         finally:
             self.bar.close()
@@ -675,7 +803,7 @@ class _Run:
         one would make the next run skip this learner)."""
         cd = self.cd
         folder = Path(cd.format_path(cd.autograded_directory, sid, self.run.assignment))
-        remove_dir(folder, self.trash)
+        remove_dir(folder)
         self.run.failed[sid] = why
 
     def _deadlines(self, queue: deque[str]) -> None:
@@ -708,18 +836,23 @@ class _Run:
     def _graded(self, worker: _Worker, sid: str, msg: dict[str, Any]) -> None:
         """A learner autograded: into the gradebook now; into the course after feedback."""
         self.log.write(f"\n=== {sid}\n{msg.get('log', '')}\n")
+        made = self._inside(worker, msg.get("autograded"))
+        ok = bool(msg.get("ok")) and made is not None
+        kept = False
         if msg.get("record") is not None:
             if self.writer is None:
                 self.writer = Writer(*self.writer_args)
             try:
-                self.writer.merge(self.run.assignment, sid, msg["record"])
+                # A failed grading writes no scores: a --force regrade that fails keeps the
+                # ones the gradebook holds from the last grading that worked.
+                kept = self.writer.merge(self.run.assignment, sid, msg["record"], graded=ok)
             except GradebookGone:
                 worker.student = sid  # reported as not graded
                 raise
-        made = self._inside(worker, msg.get("autograded"))
-        if not (msg.get("ok") and made is not None):
+        if not ok:
             self._check_server(sid, worker)
-            self._fail(sid, diagnose(self.cd, self.run.assignment, sid, str(msg.get("error", ""))))
+            why = diagnose(self.cd, self.run.assignment, sid, str(msg.get("error", "")))
+            self._fail(sid, why + ("; the gradebook keeps their earlier scores" if kept else ""))
         elif self.run.feedback:
             worker.pending.append((sid, made))
         else:
@@ -737,27 +870,53 @@ class _Run:
                 worker.student = sid  # reported as not graded
                 raise GradebookGone(str(exc)) from None
 
-    def _finish(self, worker: _Worker, feedback: dict[str, Any]) -> None:
+    def _finish(
+        self, worker: _Worker, feedback: dict[str, Any], why: str = "it was not made"
+    ) -> None:
         """Feedback made (or not) for the worker's pending learners: move them into place."""
         for sid, made in worker.pending:
             result = feedback.get(sid) or {}
             folder = self._inside(worker, result.get("path"))
             if folder is None:
-                self.run.no_feedback[sid] = str(result.get("error") or "it was not made")
+                self.run.no_feedback[sid] = str(result.get("error") or why)
             self._place(sid, made, folder)
         worker.pending.clear()
         self.log.flush()
 
+    def _place_pending(self, why: str) -> None:
+        """The run stops: learners whose grades are in the gradebook but whose feedback is not
+        made yet are put in place without it, so they count as graded (and the next run skips
+        them) rather than being reported, and graded again, as if nothing had been saved."""
+        for worker in list(self.pool.workers):
+            if not worker.pending:
+                continue
+            if worker.making_feedback:  # half-made feedback is of no use; it is not waited for
+                self.pool.kill(worker)
+                worker.making_feedback = False
+            self._finish(worker, {}, why)
+
     def _place(self, sid: str, autograded: Path, feedback: Path | None) -> None:
         cd, aid = self.cd, self.run.assignment
-        if self.run.feedback:
-            dest = Path(cd.format_path(cd.feedback_directory, sid, aid))
-            if feedback is not None:
-                replace_dir(dest, feedback, self.trash)
-            else:  # stale feedback would describe an older grade
-                remove_dir(dest, self.trash)
-        # Last: an autograded folder marks a finished learner, which the next run skips.
-        replace_dir(Path(cd.format_path(cd.autograded_directory, sid, aid)), autograded, self.trash)
+        dest = Path(cd.format_path(cd.autograded_directory, sid, aid))
+        try:
+            if self.run.feedback:
+                page = Path(cd.format_path(cd.feedback_directory, sid, aid))
+                if feedback is not None:
+                    replace_dir(page, feedback)
+                else:  # stale feedback would describe an older grade
+                    remove_dir(page)
+            # Last: an autograded folder marks a finished learner, which the next run skips.
+            replace_dir(dest, autograded)
+        except OSError as exc:
+            self.run.no_feedback.pop(sid, None)
+            with contextlib.suppress(OSError):
+                remove_dir(dest)  # the next run grades them again
+            self.run.failed[sid] = (
+                f"graded, but {os.path.relpath(dest, cd.root)} could not be written "
+                f"({exc.strerror or exc}); free disk space or fix permissions, then run "
+                f"`connectwell grade {aid}` again"
+            )
+            return
         self.run.graded.append(sid)
 
 
@@ -790,6 +949,7 @@ def grade(
     progress: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
     lock_timeout: float = 10.0,
+    sandbox: bool = True,
 ) -> GradeRun:
     """Autograde every submitted learner (or one), generate feedback, export grades CSV.
 
@@ -801,10 +961,16 @@ def grade(
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise CohortError(f"--jobs must be at least 1, not {jobs}")
+    if sandbox:
+        from connectwell.sandbox import unavailable
+
+        reason = unavailable()
+        if reason is not None:
+            raise CohortError(reason)
     started = time.perf_counter()
-    run = GradeRun(course, assignment, jobs, feedback)
+    run = GradeRun(course, assignment, jobs, feedback, sandboxed=sandbox)
     with _sigterm_as_interrupt(), scratch_space(course, assignment) as scratch:
-        pool = Pool(course, scratch, assignment)
+        pool = Pool(course, scratch, assignment, sandbox)
         try:
             # Workers take a couple of seconds to load nbgrader: start them while we check.
             # (A guess from nbgrader's default layout; the real list comes from the config.)
@@ -845,33 +1011,78 @@ def grade(
                 if todo and GradebookDB(coursedir.db_url).file is None:
                     add_shared_rows(coursedir.db_url, coursedir.course_id, todo)
                 if todo:
-                    trash = scratch / "trash"
-                    trash.mkdir()
                     writer = (coursedir.db_url, coursedir.course_id, lock_timeout)
-                    _Run(run, pool, coursedir, writer, trash, log, timeout).go(
-                        todo, run.jobs, progress
-                    )
+                    _Run(run, pool, coursedir, writer, log, timeout).go(todo, run.jobs, progress)
         except BaseException:
             pool.close(patience=0.0)  # bad input, Ctrl-C: no worker has anything to finish
             raise
         pool.close()
-    run.csv, run.scores = export_csv(course, coursedir.db_url, assignment)
+    unsandboxed = record_sandboxing(course, assignment, run.graded, sandbox)
+    try:
+        run.csv, run.scores = export_csv(course, coursedir.db_url, assignment, unsandboxed)
+    except CsvNotWritten as exc:
+        run.csv_problem = str(exc)
     run.seconds = time.perf_counter() - started
     return run
 
 
-def export_csv(course: Path, db_url: str, assignment: str) -> tuple[Path | None, str]:
+def record_sandboxing(course: Path, assignment: str, graded: list[str], sandbox: bool) -> set[str]:
+    """Update and return the learners whose latest grading ran without the sandbox."""
+    path = course / GRADES_DIR / UNSANDBOXED_LIST.format(assignment=assignment)
+    try:
+        names = set(path.read_text(encoding="utf-8").splitlines())
+    except OSError:
+        names = set()
+    names = names | set(graded) if not sandbox else names - set(graded)
+    names.discard("")
+    if names:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("".join(f"{n}\n" for n in sorted(names)), encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
+    return names
+
+
+class CsvNotWritten(CohortError):
+    """grades/ASSIGNMENT.csv could not be written; the message says why and how to get it."""
+
+
+def export_csv(
+    course: Path, db_url: str, assignment: str, unsandboxed: set[str] | None = None
+) -> tuple[Path, str]:
     """grades/ASSIGNMENT.csv from the gradebook (every learner who submitted, every cell), and
-    the cohort's scores in one line."""
+    the cohort's scores in one line. Learners in `unsandboxed` are marked sandboxed=no.
+
+    CsvNotWritten when it cannot be written (the gradebook locked or unreachable, nobody's work
+    in it, the file not writable): a run must not end without its CSV, or with an earlier
+    run's, and not say so."""
     from connectwell import cohort_report
 
+    path = course / GRADES_DIR / f"{assignment}.csv"
     try:
         cohort = cohort_report.load(db_url, course, assignment)
-    except ReportError:
-        return None, ""  # nothing in the gradebook for it yet (every learner failed)
-    graded = cohort.assignments[0]
-    path = cohort_report.write_csv(graded, course / GRADES_DIR / f"{assignment}.csv")
-    return path, cohort_report.scores_line(graded)
+        graded = cohort.assignments[0]
+        written = cohort_report.write_csv(graded, path, unsandboxed or set())
+    except (ReportError, OSError) as exc:
+        raise CsvNotWritten(_csv_problem(path, assignment, exc)) from None
+    return written, cohort_report.scores_line(graded)
+
+
+def _csv_problem(path: Path, assignment: str, exc: ReportError | OSError) -> str:
+    """One line: why the CSV was not written, what to do, and that a rerun then writes it."""
+    state = "was not written"
+    if path.is_file():  # an earlier run's, which must not pass for this one's
+        state = "was not updated (it holds an earlier run's grades)"
+    rerun = f"`connectwell grade {assignment}` writes it (learners already graded are skipped)"
+    if isinstance(exc, OSError):
+        why = f"{exc.strerror or exc}; fix or remove it, then {rerun}"
+    else:
+        why = str(exc)  # GradebookDB.problem's, ending with what to do
+        if why.endswith(", then run this again"):
+            why = f"{why.removesuffix('run this again')}{rerun}"
+        elif "`connectwell grade" not in why:
+            why = f"{why}; once that is fixed, {rerun}"
+    return f"{GRADES_DIR}/{path.name} {state}: {why}"
 
 
 # ---------------------------------------------------------------- the report

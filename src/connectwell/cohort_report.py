@@ -20,7 +20,7 @@ import html
 import json
 import statistics
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -397,8 +397,9 @@ def _spreadsheet_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def write_csv(a: Assignment, path: Path) -> Path:
-    """One row per learner: total, status, and each graded cell's score ('' = not scored)."""
+def write_csv(a: Assignment, path: Path, unsandboxed: Set[str] = frozenset()) -> Path:
+    """One row per learner: total, status, whether grading ran in the sandbox, and each graded
+    cell's score ('' = not scored)."""
     columns: list[str] = []
     for sub in a.submissions:
         for cell in sub.cells:
@@ -407,7 +408,9 @@ def write_csv(a: Assignment, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(["student_id", "score", "max_score", "percent", "status", *columns])
+        out.writerow(
+            ["student_id", "score", "max_score", "percent", "status", "sandboxed", *columns]
+        )
         for sub in a.submissions:
             status = (
                 "not graded"
@@ -428,6 +431,7 @@ def write_csv(a: Assignment, path: Path) -> Path:
                     _points(sub.max_score),
                     f"{sub.percent:.1f}",
                     status,
+                    "" if not sub.graded else "no" if sub.student in unsandboxed else "yes",
                     *cells,
                 ]
             )

@@ -48,11 +48,12 @@ from typing import IO, Any
 # nbgrader runs checks IRI formats, and `connectwell grade` starts a process per core.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.autogradeapp import AutogradeApp
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.utils import capture_log, temp_attrs
+from nbgrader.utils import capture_log, is_grade, is_solution, is_task, temp_attrs
 from traitlets.config import Config
 
 from connectwell.autograde import GuardedExecute
@@ -102,11 +103,13 @@ def course_path(coursedir: CourseDirectory, step: str, student: str, assignment:
 class Worker:
     """A course copy in `scratch` graded by nbgrader's converters, one learner at a time."""
 
-    def __init__(self, course: Path, scratch: Path, assignment: str) -> None:
+    def __init__(self, course: Path, scratch: Path, assignment: str, sandbox: bool = True) -> None:
         self.course = course
         self.scratch = scratch
         self.assignment = assignment
         self.app = load_course(course, assignment)
+        if not sandbox:  # the instructor's explicit choice (connectwell grade --unsandboxed)
+            self.app.config.GuardedExecute.sandbox = False
         main = self.app.coursedir
         self.main_root = Path(main.root)
         db = GradebookDB(main.db_url).file
@@ -154,8 +157,10 @@ class Worker:
         shutil.rmtree(here, ignore_errors=True)
         result: dict[str, Any] = {"student": student, "ok": False, "error": "", "log": ""}
         try:
-            # Follow links as nbgrader in the course would, and never change the original.
-            shutil.copytree(self.in_course(here), here, ignore_dangling_symlinks=True)
+            # Never change the original.
+            # Links stay links: nbgrader then refuses the submission (nbgrader_config.py),
+            # rather than this copy handing it the files they point at.
+            shutil.copytree(self.in_course(here), here, symlinks=True)
         except OSError as exc:
             result["error"] = f"its submission folder cannot be copied ({exc})"
             return result
@@ -174,7 +179,11 @@ class Worker:
             autograded=str(autograded) if ok else None,
             error="" if ok else _last_error(graded) or "nbgrader did not autograde it",
             log=(graded.get("log", "") + graded.get("error", ""))[-LOG_LIMIT:],
-            record=self.record(student) if self.merged else None,
+            record=(
+                self.record(student, self.in_course(here), autograded if ok else None)
+                if self.merged
+                else None
+            ),
         )
         return result
 
@@ -201,37 +210,85 @@ class Worker:
             out["feedback"][student] = {"path": str(folder)} if folder.is_dir() else {"error": why}
         return out
 
-    def record(self, student: str) -> dict[str, Any] | None:
-        """What autograde wrote to this copy's gradebook for the learner, to be merged."""
+    def record(
+        self, student: str, submitted: Path, autograded: Path | None
+    ) -> dict[str, Any] | None:
+        """What autograde wrote to this copy's gradebook for the learner, to be merged; None if
+        it made no submission for them.
+
+        Only what this grading wrote is included: the snapshot is as old as this worker, and a
+        row sent back unchanged would undo what a grader did in the real gradebook since. As
+        nbgrader's Autograde writes: the timestamp, if the submission has one; for each
+        notebook it autograded (in `autograded`, None when grading failed), the late penalty,
+        the score of each grade cell and the comment of each answer and task cell
+        (SaveAutoGrades); for a notebook missing from `submitted`, a score of 0 in each cell.
+        needs_manual_grade is sent as None where SaveAutoGrades decided it from the snapshot's
+        manual score: the parent decides it again from the real one."""
         with Gradebook(self.coursedir.db_url) as gb:
             try:
                 sub = gb.find_submission(self.assignment, student)
             except MissingEntry:
                 return None
-            notebooks = {}
+            notebooks: dict[str, Any] = {}
             for nb in sub.notebooks:
                 names = {c.id: c.name for c in (*nb.notebook.grade_cells, *nb.notebook.task_cells)}
+                if not (submitted / f"{nb.name}.ipynb").exists():
+                    # Autograde.init_assignment: 0 points, no manual grading, whatever was there.
+                    notebooks[nb.name] = {
+                        "grades": {
+                            names[g.cell_id]: [g.auto_score, g.needs_manual_grade]
+                            for g in nb.grades
+                        },
+                        "comments": {},
+                    }
+                    continue
+                made = None if autograded is None else autograded / f"{nb.name}.ipynb"
+                if made is None or not made.is_file():
+                    continue
+                cells = nbformat.read(made, as_version=nbformat.NO_CONVERT).cells
+                ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in cells]
+                # The cells SaveAutoGrades.preprocess_cell wrote rows for.
+                scored = {i for i, c in zip(ids, cells, strict=True) if is_grade(c)}
+                answered = {
+                    i for i, c in zip(ids, cells, strict=True) if is_solution(c) or is_task(c)
+                }
                 comment_names = {
                     c.id: c.name for c in (*nb.notebook.solution_cells, *nb.notebook.task_cells)
                 }
                 notebooks[nb.name] = {
                     "late_submission_penalty": nb.late_submission_penalty,
                     "grades": {
-                        names[g.cell_id]: [g.auto_score, g.needs_manual_grade] for g in nb.grades
+                        names[g.cell_id]: [g.auto_score, None]
+                        for g in nb.grades
+                        if names[g.cell_id] in scored
                     },
-                    "comments": {comment_names[c.cell_id]: c.auto_comment for c in nb.comments},
+                    "comments": {
+                        comment_names[c.cell_id]: c.auto_comment
+                        for c in nb.comments
+                        if comment_names[c.cell_id] in answered
+                    },
                 }
-            stamp = sub.timestamp
+            stamp = sub.timestamp if _has_timestamp(submitted) else None
             return {
                 "timestamp": stamp.isoformat() if stamp is not None else None,
                 "notebooks": notebooks,
             }
 
 
+def _has_timestamp(submitted: Path) -> bool:
+    """Whether nbgrader's Autograde set the submission's timestamp: only from a non-empty
+    timestamp.txt (CourseDirectory.get_existing_timestamp)."""
+    try:
+        return bool((submitted / "timestamp.txt").read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return False
+
+
 def _last_error(result: dict[str, Any]) -> str:
     """One line saying why nbgrader failed: the exception, else the last ERROR it logged."""
     error = [line for line in result.get("error", "").splitlines() if line.strip()]
-    if error and not error[-1].startswith("SystemExit"):
+    # nbgrader's own wrapper exception only points at the log, where the real reason is.
+    if error and not error[-1].startswith("SystemExit") and "Please see the" not in error[-1]:
         return error[-1].strip()
     logged = [
         line.split("]", 1)[-1].strip()
@@ -288,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--course", required=True, type=Path)
     parser.add_argument("--scratch", required=True, type=Path)
     parser.add_argument("--assignment", required=True)
+    parser.add_argument("--unsandboxed", action="store_true", help="kernels without the sandbox")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -302,7 +360,12 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             (args.scratch / "worker.pid").write_text(str(os.getpid()))
-            worker = Worker(args.course.resolve(), args.scratch.resolve(), args.assignment)
+            worker = Worker(
+                args.course.resolve(),
+                args.scratch.resolve(),
+                args.assignment,
+                sandbox=not args.unsandboxed,
+            )
         except _Stop:
             return 143
         except Exception as exc:  # reported to the parent, which says it in one line

@@ -12,14 +12,21 @@ Heavy imports (SQLAlchemy) happen inside the functions that use them.
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 CONNECT_TIMEOUT = 10  # s to reach a database server before saying it cannot be reached
+
+
+# sqlite[+driver]:///PATH[?options]: PATH is relative, or absolute when it starts with "/"
+# (sqlite:////abs/path). Not sqlite:// alone: an in-memory database, not a file.
+_SQLITE_URL = re.compile(r"sqlite(?:\+\w+)?:///(?P<path>[^?]+)(?:\?.*)?", re.DOTALL)
 
 
 class GradebookError(Exception):
@@ -34,9 +41,14 @@ class GradebookDB:
 
     @property
     def file(self) -> Path | None:
-        """The file of a sqlite:/// URL; None for a database server."""
-        prefix = "sqlite:///"
-        return Path(self.url[len(prefix) :]) if self.url.startswith(prefix) else None
+        """The file of a SQLite URL; None for a database server.
+
+        Read as SQLAlchemy reads it (sqlalchemy.engine.make_url, not imported here: it is
+        heavy), so that every URL nbgrader accepts for a SQLite file is treated as one: with a
+        driver (sqlite+pysqlite:///), with options after `?` (?timeout=30), with %-escapes.
+        Taken for a server, a SQLite file would get several writers at once."""
+        m = _SQLITE_URL.fullmatch(self.url)
+        return Path(unquote(m["path"])) if m else None
 
     @property
     def shown(self) -> str:

@@ -74,7 +74,7 @@ class WarmKernels:
         if self.spare is not None:
             kind, km, kc = self.spare
             self.spare = None
-            if kind == want.kind() and want.cwd and self._move(kc, want.cwd):
+            if kind == want.kind() and want.cwd and self._move(km, kc, want.cwd):
                 ready = (km, kc)
             else:
                 self.release(km, kc)
@@ -102,8 +102,11 @@ class WarmKernels:
             km = kind.manager_class(config=self.config)
         if not getattr(km, "ipykernel", False):
             return  # only an IPython kernel can be moved to the notebook's folder
+        # A sandboxed spare starts with an empty working folder: the worker's own folder
+        # holds the assignment's source and the gradebook, which no learner may see.
+        where = {} if getattr(km, "sandboxed", False) else {"cwd": str(self.home)}
         try:
-            run_sync(km.start_kernel)(extra_arguments=kind.arguments(km), cwd=str(self.home))
+            run_sync(km.start_kernel)(extra_arguments=kind.arguments(km), **where)
             kc = km.client()
             kc.start_channels()
         except Exception:  # no spare; nbclient will start the kernel, and report what fails
@@ -113,13 +116,19 @@ class WarmKernels:
         self.spare = (kind, km, kc)
 
     @staticmethod
-    def _move(kc: Any, cwd: str) -> bool:
-        """Into the notebook's folder, as if it had started there."""
+    def _move(km: Any, kc: Any, cwd: str) -> bool:
+        """Into the notebook's folder, as if it had started there. A sandboxed kernel cannot
+        see that folder: it gets a copy of its files in its own working folder instead."""
         from jupyter_core.utils import run_sync
 
         try:
             run_sync(kc.wait_for_ready)(timeout=START_TIMEOUT)
-            msg_id = kc.execute(_MOVE.format(path=cwd), silent=True, store_history=False)
+            if getattr(km, "sandboxed", False):
+                km.sandbox.stage(cwd)
+                code = km.enter_code()
+            else:
+                code = _MOVE.format(path=cwd)
+            msg_id = kc.execute(code, silent=True, store_history=False)
             deadline = time.monotonic() + START_TIMEOUT
             while time.monotonic() < deadline:
                 reply = run_sync(kc.get_shell_msg)(timeout=START_TIMEOUT)
@@ -135,13 +144,15 @@ class WarmKernels:
 
         alive: list[tuple[Any, float]] = []
         for km, deadline in self.dying:
-            with contextlib.suppress(Exception):
+            try:
                 if run_sync(km.is_alive)():
                     if not (kill or time.monotonic() > deadline):
                         alive.append((km, deadline))
                         continue
                     run_sync(km.shutdown_kernel)(now=True)
                 run_sync(km.cleanup_resources)()
+            except Exception:  # a kernel we cannot ask or stop is killed, never just dropped
+                force_kill(km)
         self.dying = alive
 
     def close(self, patience: float = 2.0) -> None:
@@ -154,3 +165,20 @@ class WarmKernels:
             self.reap()
             time.sleep(0.05)
         self.reap(kill=True)
+
+
+def force_kill(km: Any) -> None:
+    """SIGKILL a kernel's process (and with it, for a sandboxed kernel, its whole PID
+    namespace), then remove what it leaves behind."""
+    import os
+    import signal
+
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is not None:
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            process.wait(timeout=SHUTDOWN_GRACE)
+    sandbox = getattr(km, "sandbox", None)
+    if sandbox is not None:
+        sandbox.close()

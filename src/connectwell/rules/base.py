@@ -44,8 +44,9 @@ class Rule:
     why: str  # why it matters to the person receiving the note
     fix: str  # what to write instead
     run: Callable[[Context], Outcome]
-    must_pass: tuple[Any, ...] = ()  # scenarios (dicts or bare notes) that must not fail
+    must_pass: tuple[Any, ...] = ()  # scenarios (dicts or bare notes) that must pass
     must_fail: tuple[Any, ...] = ()  # scenarios that must fail
+    not_applicable: tuple[Any, ...] = ()  # scenarios the rule must call n/a
     lesson: str = ""  # the course notebook that teaches it
 
     @property
