@@ -37,14 +37,26 @@ def test_must_fail_examples_fail(name: str, example: Any) -> None:
 
 
 @pytest.mark.parametrize(("name", "example"), _examples("must_pass"))
-def test_must_pass_examples_do_not_fail(name: str, example: Any) -> None:
+def test_must_pass_examples_pass(name: str, example: Any) -> None:
+    # "pass", not merely "not fail": a rule that said n/a to everything would pass otherwise.
     finding = cw.check(example)[name]
-    assert finding.verdict != "fail", (
-        f"{name} failed: {finding.message}\n  note: {_note(example)!r}"
+    assert finding.verdict == "pass", (
+        f"{name} said {finding.verdict}: {finding.message}\n  note: {_note(example)!r}"
     )
 
 
-@pytest.mark.parametrize(("name", "example"), _examples("must_fail") + _examples("must_pass"))
+@pytest.mark.parametrize(("name", "example"), _examples("not_applicable"))
+def test_not_applicable_examples_are_not_applicable(name: str, example: Any) -> None:
+    finding = cw.check(example)[name]
+    assert finding.verdict == "n/a", (
+        f"{name} said {finding.verdict}: {finding.message}\n  note: {_note(example)!r}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "example"),
+    _examples("must_fail") + _examples("must_pass") + _examples("not_applicable"),
+)
 def test_calling_the_rule_alone_agrees_with_check(name: str, example: Any) -> None:
     # rule(scenario) is what the course shows learners; it must say what check() says.
     alone = RULES[name](example)

@@ -148,3 +148,62 @@ def test_shared_skills_is_a_fresh_list_each_time():
     assert first == ["Python"]
     first.append("changed")
     assert mentions.shared_skills(("Kafka", "Python"), ("Python", "Spark")) == ["Python"]
+
+
+# ---------------------------------------------------------------- the scam pre-filter
+
+_CORPORA = (
+    "tests/corpus/scenarios.jsonl",
+    "tests/corpus/holdout.jsonl",
+    "tests/corpus/fresh.jsonl",
+)
+# Scam phrasings and their innocent look-alikes, with the word forms a hand-made trigger list
+# tends to miss (plurals, -ion and -ing forms, symbols).
+_SCAM_WORDS = (
+    "earn huge returns on cryptos | faces deactivation, restore access at bit.ly/x | "
+    "my late client left usd 4.5 million | pay the processing fees | wire transfers | "
+    "you've been selected to receive a grant | 300% monthly | 4x a week | presales | "
+    "the platform's linkedln-security team | log in at www.verify-now.top | dm me on telegram now | "
+    "gift cards | share your bank details | passive incomes | guaranteed payouts | our late "
+    "investor meeting | your linkedin article | details for the badge | a salary band of $90k"
+)
+
+
+def _corpus_notes() -> list[str]:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    notes = []
+    for name in _CORPORA:
+        path = root / name
+        if path.is_file():
+            notes += [json.loads(line)["scenario"]["message"] for line in path.open()]
+    return notes
+
+
+def test_the_scam_prefilter_changes_no_verdict_on_the_corpora():
+    import connectwell as cw
+
+    for note in _corpus_notes() + [p.strip() for p in _SCAM_WORDS.split("|")]:
+        folded = cw.check(note).message.lower()
+        for candidate in (folded, scams.deobfuscate(folded)):
+            fast = scams._match(candidate)
+            plain = scams._match(candidate, prefilter=False)
+            assert (fast and (fast[0], fast[1].span())) == (plain and (plain[0], plain[1].span()))
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(
+            [w for phrase in _SCAM_WORDS.split("|") for w in phrase.split()]
+            + ["hi", "the", "a", "to", "your", "my", ".", "!", "1", "%", "$", "x", "http://a.xyz"]
+        ),
+        max_size=14,
+    ).map(" ".join)
+)
+def test_the_scam_prefilter_is_the_plain_search(note: str):
+    fast = scams._match(note)
+    plain = scams._match(note, prefilter=False)
+    assert (fast and (fast[0], fast[1].span())) == (plain and (plain[0], plain[1].span()))

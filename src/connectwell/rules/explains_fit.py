@@ -131,6 +131,12 @@ RULE = Rule(
             purpose="job_offer",
             job=JOB,
         ),
-        to_priya("Hi Priya, loved your Kafka article!", purpose="article"),
+        to_priya(
+            "Hi Priya, we're hiring a Senior Data Engineer at Acme: your Kafka consumer work at "
+            "Globex is the exact experience the role needs.",
+            purpose="job_offer",
+            job=JOB,
+        ),
     ),
+    not_applicable=(to_priya("Hi Priya, loved your Kafka article!", purpose="article"),),
 )

@@ -90,6 +90,16 @@ RULE = Rule(
     must_pass=(
         to_priya(_NOTE, thread=_thread(_WHY, _ANSWER)),
         to_priya(
+            _NOTE,
+            thread=_thread(
+                "Happy to connect. What did you want to ask?",
+                "I would like to ask how you sized the partitions for your consumer-lag fix at Globex.",
+                at="2026-03-02T18:10:00Z",
+            ),
+        ),
+    ),
+    not_applicable=(
+        to_priya(
             _NOTE, thread=_thread("Great to hear from you!", "Likewise!", at="2026-03-09T09:00:00Z")
         ),
         to_priya(_NOTE),
