@@ -1,0 +1,101 @@
+"""How often do the rules agree with people? Per rule, on every labelled set, with the blind part
+of tests/corpus/fresh.jsonl kept apart.
+
+    .venv/bin/python benchmarks/agreement.py             # every set
+    .venv/bin/python benchmarks/agreement.py --wrong     # and the disagreements (not the blind ones)
+
+fresh.jsonl was written by a writer who never saw the rules, one cause of issue 12 per block.
+Every third case (ids divisible by 3) is its blind part: tune on the rest, read only the blind
+part's figures, never its cases. This is a measurement, not a test: tests/test_agreement.py
+holds the thresholds for the sets the rules are tuned to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = {
+    "corpus": ROOT / "tests/corpus/scenarios.jsonl",
+    "holdout": ROOT / "tests/corpus/holdout.jsonl",
+    "calibration": ROOT.parent / "shared/calibration/cases.jsonl",
+    "causes": ROOT.parent / "shared/calibration/causes.jsonl",
+    "fresh (tuning part)": ROOT / "tests/corpus/fresh.jsonl",
+    "fresh (blind part)": ROOT / "tests/corpus/fresh.jsonl",
+}
+
+
+@dataclass
+class Figures:
+    labels: int = 0
+    agree: int = 0
+    good_labels: int = 0  # pass or n/a: a fail there fails a good note
+    false_fails: int = 0
+    fail_labels: int = 0
+    false_passes: int = 0
+    by_rule: dict[str, list[int]] = field(default_factory=dict)
+    wrong: list[str] = field(default_factory=list)
+
+
+def _blind(case_id: str) -> bool:
+    digits = "".join(ch for ch in case_id if ch.isdigit())
+    return bool(digits) and int(digits) % 3 == 0
+
+
+def measure(name: str, path: Path) -> Figures:
+    import connectwell as cw
+
+    out = Figures()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        if name.startswith("fresh") and _blind(case["id"]) != name.endswith("(blind part)"):
+            continue
+        report = cw.check(case["scenario"])
+        for rule, expected in case["expect"].items():
+            if rule not in cw.RULES:
+                continue
+            got = report[rule].verdict
+            tally = out.by_rule.setdefault(rule, [0, 0])
+            tally[0] += 1
+            tally[1] += got == expected
+            out.labels += 1
+            out.agree += got == expected
+            if expected == "fail":
+                out.fail_labels += 1
+                out.false_passes += got != "fail"
+            else:
+                out.good_labels += 1
+                out.false_fails += got == "fail"
+            if got != expected and not name.endswith("(blind part)"):
+                out.wrong.append(f"{case['id']} {rule}: expected {expected}, got {got}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wrong", action="store_true", help="list the disagreements")
+    args = parser.parse_args(argv)
+    for name, path in SETS.items():
+        if not path.is_file():
+            print(f"{name}: {path} is missing")
+            continue
+        f = measure(name, path)
+        worst = sorted(f.by_rule.items(), key=lambda kv: kv[1][1] / kv[1][0])
+        print(
+            f"{name}: {f.labels} labels, {f.agree / f.labels:.1%} agree; good notes' labels "
+            f"wrongly failed {f.false_fails / max(f.good_labels, 1):.1%}, fail labels passed "
+            f"{f.false_passes / max(f.fail_labels, 1):.1%}\n    "
+            + ", ".join(f"{rule} {a / n:.1%}" for rule, (n, a) in worst)
+        )
+        if args.wrong:
+            print("".join(f"    {w}\n" for w in f.wrong), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
