@@ -135,7 +135,7 @@ class GuardedExecute(Execute):
             return cell, resources  # the kernel is gone or stuck: nothing after this runs
         assignment = ((resources or {}).get("nbgrader") or {}).get("assignment", "")
         full = cell.source
-        withheld = withhold_hidden(cell, assignment)
+        withheld = withhold_hidden(full, assignment) if is_test_cell(cell) else None
         try:
             if withheld is not None:
                 cell.source = withheld
@@ -188,7 +188,7 @@ class GuardedExecute(Execute):
         grown = _size(content)
         size = self._sizes.get(cell_index, 0) + grown
         self._sizes[cell_index] = size
-        self._total = getattr(self, "_total", 0) + grown
+        self._total += grown
         if size > self.max_output_chars or self._total > self.max_notebook_chars:
             if msg["msg_type"] == "error":
                 # An error is kept, shortened: in a cell it is what says the cell failed.
@@ -206,7 +206,7 @@ class GuardedExecute(Execute):
     def _update_display_id(self, display_id: str, msg: dict[str, Any]) -> None:
         # An update replaces an earlier output: it counts towards the notebook's total, which
         # is all the grader keeps in memory and writes to the autograded notebook.
-        self._total = getattr(self, "_total", 0) + _size(msg.get("content", {}))
+        self._total += _size(msg.get("content", {}))
         if self._total > self.max_notebook_chars:
             return
         super()._update_display_id(display_id, msg)
@@ -217,18 +217,21 @@ HIDDEN = re.compile(
 )
 
 
-def withhold_hidden(cell: NotebookNode, assignment: str) -> str | None:
+def is_test_cell(cell: Mapping[str, Any]) -> bool:
+    """A grade cell that is not an answer cell: its source is the instructor's."""
+    return cell.get("cell_type") == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def withhold_hidden(source: str, assignment: str) -> str | None:
     """A test cell's source without its hidden tests, when the kernel does not need them.
 
     Whatever the kernel runs, a learner's code can read (IPython's In, a pre_run_cell hook)
     and print into their feedback. TrustedChecks judges a hidden check from the answer the
     visible checks recorded, so the kernel never sees it. Checks of a function question are
     the exception: the learner's function has to run on their cases, in the kernel."""
-    if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
+    hidden = "".join(m.group() for m in HIDDEN.finditer(source))
+    if not hidden:
         return None
-    if not HIDDEN.search(cell.source):
-        return None
-    hidden = "".join(m.group() for m in HIDDEN.finditer(cell.source))
     try:
         kinds = {
             grading.question(assignment, c.question).kind for c in grading.parse_checks(hidden)
@@ -237,7 +240,7 @@ def withhold_hidden(cell: NotebookNode, assignment: str) -> str | None:
         return None
     if "function" in kinds:
         return None
-    return HIDDEN.sub("", cell.source)
+    return HIDDEN.sub("", source)
 
 
 def _size(content: Mapping[str, Any]) -> int:
@@ -403,13 +406,14 @@ def grade_cell(
     for call, was_run in zip(calls, executed, strict=True):
         index = ran
         ran += was_run
-        mine = [r for r in records if r.get("index") == index] if was_run else []
-        if not was_run:
+        if was_run:
+            mine = [r for r in records if r.get("index") == index]
+        else:
             # Withheld: judged if this cell did check the same question, on what it saw.
-            mine = [
+            seen = [
                 r for r in records if r.get("question") == call.question and r.get("state") == "ok"
-            ][:1]
-            mine = [{**mine[0], "check": call.check}] if mine else []
+            ]
+            mine = [{**seen[0], "check": call.check}] if seen else []
         if answers is not None and answers.get(call.question) is CHANGED and mine:
             result = Result(
                 call.question,
@@ -466,16 +470,11 @@ class TrustedChecks(NbGraderPreprocessor):
         with Gradebook(info["db_url"]) as gb:
             source = gb.find_notebook(info["notebook"], info["assignment"])
             self._sources = {cell.name: cell.source for cell in source.source_cells}
-        tests = [
-            c
-            for c in nb.cells
-            if c.cell_type == "code" and utils.is_grade(c) and not utils.is_solution(c)
-        ]
-        self._answers = answers_in(self._assignment, tests)
+        self._answers = answers_in(self._assignment, filter(is_test_cell, nb.cells))
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
-        if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
+        if not is_test_cell(cell):
             return cell, resources
         grade_id = cell.metadata.nbgrader.get("grade_id")
         source = self._sources.get(grade_id)
@@ -484,9 +483,7 @@ class TrustedChecks(NbGraderPreprocessor):
         try:
             calls = grading.parse_checks(source)
             if calls:
-                shown = grading.parse_checks(
-                    withhold_hidden(_as_test_cell(cell, source), self._assignment) or source
-                )
+                shown = grading.parse_checks(withhold_hidden(source, self._assignment) or source)
                 cell.outputs = grade_cell(
                     self._assignment,
                     calls,
@@ -501,12 +498,6 @@ class TrustedChecks(NbGraderPreprocessor):
                 new_output("error", ename="BrokenTest", evalue=message, traceback=[message])
             ]
         return cell, resources
-
-
-def _as_test_cell(cell: NotebookNode, source: str) -> NotebookNode:
-    copy = NotebookNode(cell)
-    copy["source"] = source
-    return copy
 
 
 def _executed(calls: list[CheckCall], shown: list[CheckCall]) -> list[bool]:

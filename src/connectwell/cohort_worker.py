@@ -268,20 +268,13 @@ class Worker:
                         if comment_names[c.cell_id] in answered
                     },
                 }
-            stamp = sub.timestamp if _has_timestamp(submitted) else None
+            # Autograde sets the timestamp only from the submission's own timestamp.txt.
+            has_stamp = self.coursedir.get_existing_timestamp(str(submitted)) is not None
+            stamp = sub.timestamp if has_stamp else None
             return {
                 "timestamp": stamp.isoformat() if stamp is not None else None,
                 "notebooks": notebooks,
             }
-
-
-def _has_timestamp(submitted: Path) -> bool:
-    """Whether nbgrader's Autograde set the submission's timestamp: only from a non-empty
-    timestamp.txt (CourseDirectory.get_existing_timestamp)."""
-    try:
-        return bool((submitted / "timestamp.txt").read_text(encoding="utf-8").strip())
-    except (OSError, ValueError):
-        return False
 
 
 def _last_error(result: dict[str, Any]) -> str:

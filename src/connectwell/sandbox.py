@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,8 @@ def unavailable() -> str | None:
     return None
 
 
-def python_paths() -> list[Path]:
+@functools.cache  # one interpreter, one answer: not read again for every kernel
+def python_paths() -> tuple[Path, ...]:
     """What the kernel's Python needs, read-only: the venv, the Python installation, and the
     source folders of editable installs (listed in the venv's .pth files)."""
     found: list[Path] = []
@@ -141,7 +142,7 @@ def python_paths() -> list[Path]:
                         found.append(Path(line).resolve())
     # The package itself, wherever it is imported from.
     found.append(Path(__file__).resolve().parent.parent)
-    return _outermost(found)
+    return tuple(_outermost(found))
 
 
 def _outermost(paths: list[Path]) -> list[Path]:
@@ -283,16 +284,13 @@ class Sandbox:
         self.skipped: list[str] = []
         if folder is not None and Path(folder).is_dir():
             # Links stay links (to nothing the sandbox shows), and what does not fit the
-            # kernel's home is left out: the
-            # notebook itself is run by the grader, so only a learner's extra files are at risk.
-            room = self.limits.disk_mb * MB // 2
-            budget = {"left": room}
+            # kernel's home is left out: the notebook itself is run by the grader, so only a
+            # learner's extra files are at risk.
+            budget = {"left": self.limits.disk_mb * MB // 2}
 
             def copy(src: str, dst: str) -> None:
                 size = os.lstat(src).st_size
-                if size > min(room, self.limits.file_size_mb * MB):
-                    self.skipped.append(os.path.relpath(src, folder))
-                elif size > budget["left"]:
+                if size > min(budget["left"], self.limits.file_size_mb * MB):
                     self.skipped.append(os.path.relpath(src, folder))
                 else:
                     budget["left"] -= size
@@ -302,9 +300,7 @@ class Sandbox:
                 folder, self.inbox, symlinks=True, copy_function=copy, dirs_exist_ok=True
             )
             if self.skipped:
-                _warn_once(
-                    f"left out of a learner's sandbox (links, or too large): {self.skipped[:5]}"
-                )
+                _warn_once(f"left out of a learner's sandbox (too large): {self.skipped[:5]}")
         for path in [self.inbox, *self.inbox.rglob("*")]:
             with contextlib.suppress(OSError):
                 if not path.is_symlink():
@@ -383,7 +379,6 @@ class Sandbox:
         cmd += ["--perms", "1777", "--size", size, "--tmpfs", HOME]
         parents(Path(INBOX))
         cmd += ["--ro-bind", str(self.inbox), INBOX]
-        made.discard("/tmp")  # the tmpfs above hides what was made there
         parents(self.conn)
         cmd += ["--bind", str(self.conn), str(self.conn)]
         cmd += ["--chdir", HOME]
@@ -411,12 +406,11 @@ class Sandbox:
             f"--cpu={lim.cpu_seconds}:{lim.cpu_seconds + 5}",
             "--core=0",
             "--",
-            # The home folder is the grader's tmpfs until the kernel makes its working folder
-            # from the read-only copy of its submission.
+            # The working folder is made from the read-only copy of the submission. The
+            # kernel's own stdin, stdout and stderr lead nowhere: they are the grader's
+            # terminal or log otherwise, for a learner to forge, truncate or fill.
             "/bin/sh",
             "-c",
-            # The kernel's own stdin, stdout and stderr lead nowhere: they are the grader's
-            # terminal or log otherwise, for a learner to forge, truncate or fill.
             f"mkdir -p {WORKDIR} && cp -R {INBOX}/. {WORKDIR}/ 2>/dev/null; cd {WORKDIR} && "
             'exec "$@" </dev/null >/dev/null 2>&1',
             "connectwell-kernel",
@@ -482,10 +476,8 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        limits = Limits(
-            self.memory_mb, self.processes, self.file_size_mb, self.disk_mb, self.cpu_seconds
-        )
-        self.sandbox = Sandbox(limits)
+        # The traits above are Limits' fields, settable from nbgrader_config.py.
+        self.sandbox = Sandbox(Limits(**{f.name: getattr(self, f.name) for f in fields(Limits)}))
         self.transport = "ipc"
         self.ip = str(self.sandbox.conn / "kernel")
         self.connection_file = str(self.sandbox.conn / "kernel.json")
