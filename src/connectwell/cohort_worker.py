@@ -59,6 +59,7 @@ from traitlets.config import Config
 from connectwell.autograde import GuardedExecute
 from connectwell.gradebooks import GradebookDB
 from connectwell.kernels import WarmKernels
+from connectwell.worker_speedups import shared_gradebook_engine, use_compiled_metadata_check
 
 LOG_LIMIT = 20_000  # characters of nbgrader's log per learner sent back (the tail)
 
@@ -108,6 +109,8 @@ class Worker:
         self.scratch = scratch
         self.assignment = assignment
         self.app = load_course(course, assignment)
+        use_compiled_metadata_check(self.app.config)
+        self._closing = contextlib.ExitStack()
         if not sandbox:  # the instructor's explicit choice (connectwell grade --unsandboxed)
             self.app.config.GuardedExecute.sandbox = False
         main = self.app.coursedir
@@ -121,11 +124,16 @@ class Worker:
         if db is not None:
             main.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
             self._snapshot(db, scratch / "gradebook.db")
+            self._closing.enter_context(shared_gradebook_engine(main.db_url))
         self.coursedir = main
         self.kernels = GuardedExecute.kernels = WarmKernels(self.app.config, scratch)
         source = course_path(main, main.source_directory, ".", assignment)
         if self.in_course(source).is_dir():  # autograde copies the source's other files too
             shutil.copytree(self.in_course(source), source)
+
+    def close(self) -> None:
+        self.kernels.close()
+        self._closing.close()
 
     def in_course(self, path: Path) -> Path:
         """The real course's counterpart of a path in the copy."""
@@ -377,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:
             return 1
         finally:
-            worker.kernels.close()
+            worker.close()
     return 0
 
 
