@@ -1,11 +1,13 @@
 """How often each rule agrees with people's labels on whole scenarios.
 
-Two labelled sets, one JSON object a line: {"id", "scenario", "expect": {rule: verdict}, "why"}.
+Labelled sets, one JSON object a line: {"id", "scenario", "expect": {rule: verdict}, "why"}.
 Rules a case does not list in "expect" are not scored on it.
 
   corpus       tests/corpus/scenarios.jsonl, in the repository
   calibration  /work/shared/calibration/cases.jsonl (../shared from the repository root),
                outside the repository: skipped, naming the path, when it is not there
+  causes       causes.jsonl beside it, the same way
+  holdout, fresh   more labelled sets in tests/corpus/
 
 Each rule must agree on at least 95% of the cases that label it; a failure lists the cases it
 got wrong. The per-rule table is printed after the results on every run (see conftest.py).
@@ -32,6 +34,13 @@ SOURCES: dict[str, Path] = {
     # kept as a regression set since.
     "holdout": ROOT / "tests" / "corpus" / "holdout.jsonl",
     "calibration": ROOT.parent / "shared" / "calibration" / "cases.jsonl",
+    # One or two cases for each cause of issue 12 (reasons as questions, openings without a
+    # greeting, sparse context, placeholders, observation plus compliment...).
+    "causes": ROOT.parent / "shared" / "calibration" / "causes.jsonl",
+    # 170 scenarios written to the standard by a writer who never saw the rules, one cause of
+    # issue 12 per block; a third of it was kept blind until the rules met the rest
+    # (benchmarks/agreement.py).
+    "fresh": ROOT / "tests" / "corpus" / "fresh.jsonl",
 }
 THRESHOLD = 0.95
 MIN_CORPUS = 150
@@ -83,7 +92,7 @@ def read_cases(path: Path) -> list[Case]:
 def load(source: str) -> list[Case]:
     path = SOURCES[source]
     if not path.is_file():
-        if source == "calibration":
+        if source in ("calibration", "causes"):
             pytest.skip(f"no calibration set at {path} (it lives outside the repository)")
         pytest.fail(f"{path} is missing: the labelled corpus belongs in the repository")
     return _load(source)

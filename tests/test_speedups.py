@@ -156,6 +156,7 @@ _CORPORA = (
     "tests/corpus/scenarios.jsonl",
     "tests/corpus/holdout.jsonl",
     "tests/corpus/fresh.jsonl",
+    "tests/corpus/blind2.jsonl",
 )
 # Scam phrasings and their innocent look-alikes, with the word forms a hand-made trigger list
 # tends to miss (plurals, -ion and -ing forms, symbols).
@@ -165,7 +166,10 @@ _SCAM_WORDS = (
     "you've been selected to receive a grant | 300% monthly | 4x a week | presales | "
     "the platform's linkedln-security team | log in at www.verify-now.top | dm me on telegram now | "
     "gift cards | share your bank details | passive incomes | guaranteed payouts | our late "
-    "investor meeting | your linkedin article | details for the badge | a salary band of $90k"
+    "investor meeting | your linkedin article | details for the badge | a salary band of $90k | "
+    "my students made 30% trading | side income of $500 weekly | a small registration fee | "
+    "the visa fee up front | pay for your own visa first | funds are released once you pay | "
+    "we cover the visa fee | no registration fee | invested and gained 12x | disbursement after payment"
 )
 
 
@@ -183,9 +187,12 @@ def _corpus_notes() -> list[str]:
 
 
 def test_the_scam_prefilter_changes_no_verdict_on_the_corpora():
+    from test_scam_words import DISGUISED, INNOCENT
+
     import connectwell as cw
 
-    for note in _corpus_notes() + [p.strip() for p in _SCAM_WORDS.split("|")]:
+    extra = [p.strip() for p in _SCAM_WORDS.split("|")] + INNOCENT + DISGUISED
+    for note in _corpus_notes() + extra:
         folded = cw.check(note).message.lower()
         for candidate in (folded, scams.deobfuscate(folded)):
             fast = scams._match(candidate)

@@ -277,6 +277,11 @@ def quick_look(args: argparse.Namespace) -> Batch:
         "company": args.company,
         "industry": args.industry,
         "skills": split_list(args.skills) if args.skills else None,
+        "articles": split_list(args.articles, "articles") if args.articles else None,
+        "events": split_list(args.events, "events") if args.events else None,
+        "shared_connections": (
+            split_list(args.connections, "connections") if args.connections else None
+        ),
     }
     job = {
         "title": args.job_title,
@@ -408,6 +413,14 @@ def add_check(subparsers: Any) -> None:
     quick.add_argument("--company", help="the recipient's company")
     quick.add_argument("--industry", help="the recipient's industry")
     quick.add_argument("--skills", help="the recipient's skills, separated by ; or ,")
+    # The same lists as the CSV outbox's columns of those names.
+    quick.add_argument(
+        "--articles", help="titles of the recipient's articles or posts, separated by ;"
+    )
+    quick.add_argument("--events", help="events where you met or both attended, separated by ;")
+    quick.add_argument(
+        "--connections", help="people you both know (shared connections), separated by ;"
+    )
     quick.add_argument("--from", dest="sender", metavar="NAME", help="your name")
     quick.add_argument("--account", choices=("free", "premium"), default="free")
     quick.add_argument("--purpose", choices=_purposes(), help="why you are connecting")

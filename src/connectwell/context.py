@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from rapidfuzz.distance import OSA
 
+from connectwell.abbreviations import WORDS, title_short_forms, variants
 from connectwell.mentions import (
     Mention,
     company_variants,
@@ -21,12 +22,20 @@ from connectwell.mentions import (
     stem_pattern,
 )
 from connectwell.names import nicknames
-from connectwell.reasons import SHARED_HISTORY, Concreteness, Reason, find_reasons
+from connectwell.reasons import (
+    OFFER_QUESTION,
+    SHARED_HISTORY,
+    Concreteness,
+    Reason,
+    _is_content,
+    find_reasons,
+)
 from connectwell.scams import find_scam
 from connectwell.scenario import Scenario, headline_role
 from connectwell.text import (
     WORD,
     Folded,
+    expand_texting,
     fold,
     fold_plain,
     greeting_end,
@@ -39,13 +48,72 @@ PLACEHOLDER = re.compile(
     r"|\[\s*(?:[A-Z][A-Z _\-]{1,30}|(?i:(?:first|last|full|your|their|his|her|recipient|contact|company|"
     r"candidate|insert|job|role|position|title|industry|city|skill|name|prospect|client|organi[sz]ation|"
     r"school|university|team|location|topic|event|article|firm|employer|specific|mutual|x+)[\w \-/]{0,25}))\s*\]"
-    r"|<\s*(?:[A-Z][A-Z _]{1,30}|(?i:(?:first|last|full|recipient|contact|company|name|insert)[\w ]{0,20}))\s*>"
+    r"|<\s*(?:[A-Z][A-Z _]{1,30}|(?i:(?:first|last|full|your|their|recipient|contact|company|candidate|insert|"
+    r"job|role|position|title|industry|city|skill|name|prospect|client|organi[sz]ation|school|team|"
+    r"location|topic|event|article|firm|employer|specific|mutual)[\w \-/]{0,20}))\s*>"
     r"|%[A-Za-z_]{3,}%|\$\{?[A-Z_]{3,}\}?|\bXXX+\b"
 )
 # The characters a PLACEHOLDER can start with, other than the "XXX" of its last alternative.
 _FIELD_STARTS = "{[<%$"
 # Possessive: each word is taken whole, so a long run of letters is not split every way.
 _LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]++\.?[ ]?){1,3}?)\s*(?:[,:!—–]|\s-\s)\s*")
+_STATED_ARTIFACT = re.compile(
+    r"\byour (?P<before>(?:(?!and\b|or\b|your\b)[\w'’-]+ ){0,4}?)(?:article|post|piece|blog|paper|essay|column|"
+    r"op-ed|write-?up|newsletter|talk|thread|report|audit|study|research|book|podcast|webinar|"
+    r"presentation|keynote|case study|video|note|guide|thesis|lecture|panel|session|survey)s?"
+    r"(?: (?P<prep>on|about|regarding|covering|titled|called|for|at|in)\b|(?=[\s,.;:!?—–-]|$))"
+    r"|\byou (?P<wrote>wrote|posted|blogged|spoke|talked|presented|published|shared|commented)"
+    r" (?:about|on)\b"
+)
+_TOPIC_END = re.compile(r"[,.;:!?—–()]| - ")
+_EVENT_NOUN = re.compile(
+    r"(?:conference|summit|meetup|meet-up|fair|expo|forum|congress|convention|webinar|hackathon|"
+    r"festival|symposium|roundtable|dinner|breakfast|mixer|awards|trade show|open day|bootcamp|"
+    r"masterclass|seminar|workshop|retreat|gala)\b"
+)
+_STATED_EVENT = re.compile(
+    r"\b(?:at|from|during|after|in) (?:the |this year's |last year's |last week's |this week's )?"
+    r"(?P<event>(?:[\w'’&-]+ ){0,5}?(?:conference|summit|meetup|meet-up|fair|expo|forum|congress|"
+    r"convention|webinar|hackathon|festival|symposium|roundtable|dinner|breakfast|mixer|awards|"
+    r"trade show|job fair|careers? fair|open day|bootcamp|masterclass|seminar|workshop|retreat|"
+    r"gala))\b"
+)
+# A person who sent you, found from the verb back: "Rose Lim at the harbour board said you".
+# The verb first, since it is rare; the name is then looked for in the few words before it.
+_REFERRAL_VERB = re.compile(
+    r",? (?:suggested|recommended|said|says|told me|mentioned|pointed me|introduced us|"
+    r"introduced me|referred me|put us in touch|thought|passed on|passed me|gave me|sent me)\b"
+)
+_REFERRER = re.compile(
+    r"\b(?P<who>[a-z][\w'’-]+(?: [a-z][\w'’-]+){0,2})"
+    r"(?:,? (?:at|from|of|in) (?:the )?(?:[\w'’&-]+ ){1,5}?)?$"
+)
+# Words that can stand capitalised before "suggested" without being a person who referred you.
+_NOT_A_REFERRER = frozenset(
+    "i we she he they someone somebody everyone everybody people it this that who which my our "
+    "your their a an the one many most some colleagues friends".split()
+)
+_ROLE_DESCRIPTION = re.compile(
+    r"\b(?:need|needs|needed|looking for|seeking|hiring|searching for|want|wants|require|requires|"
+    r"recruiting)(?: (?:a|an|one|two|three|new|another|\d+))?(?: [\w'’-]+)?? (?:person|someone|"
+    r"somebody|people|candidate|professional|hand|pro|leader|lead|expert)s? (?:who (?:can|will|could|"
+    r"would) |to )"
+)
+_DESCRIPTION_END = re.compile(r"[;.!?\n]|,? (?:and )?(?:your|you|you've|you’ve|you're|you’re)\b")
+
+
+def _after_a_number(text: str, pos: int) -> bool:
+    """ "3 pm": a short form right after a number is a time or a quantity, not a title."""
+    return bool(re.search(r"\d\s?$", text[max(0, pos - 3) : pos]))
+
+
+# A question about them ("how did you...", "which scanner does your lab use?", "did your pilot
+# survive?"), not a favour asked of them ("can you receive a parcel for me?").
+_ABOUT_THEM = re.compile(
+    r"\b(?:how|what|which|why|where|when|who|whose)\b[^?]{0,80}?\b(?:you|your|you've|you’ve|you're|"
+    r"you’re)\b|\b(?:did|do|does|have|has|are|were|is|was) (?:you|your)\b|\byou (?:use|used|run|ran|"
+    r"handle|handled|manage|managed|get|got|keep|kept|do|did)\b"
+)
 _ARTIFACT_NEAR = re.compile(
     r"\b(?:article|post|piece|blog|paper|essay|column|op-ed|write-?up|newsletter|talk|thread|story|report)s?\b"
 )
@@ -101,7 +169,7 @@ class Context:
     def __init__(self, scenario: Scenario, options: Options | None = None):
         self.scenario = scenario
         self.options = options or Options()
-        self.note: Folded = fold(scenario.message)
+        self.note: Folded = expand_texting(fold(scenario.message))
         self.text = self.note.text
 
     # ------------------------------------------------------------ shape of the note
@@ -114,7 +182,8 @@ class Context:
             # "Maya — saw your talk…", "Ms Oduya, could I…": a bare name opens like a greeting.
             m = _LEADING_NAME.match(self.text)
             if m and self._is_recipient_name(m.group(1)):
-                start = m.end()
+                # "Rahel, hi." : a hello may follow the name.
+                start = greeting_end(self.text, m.end())
         return start, signoff_start(self.text, start)
 
     def _is_recipient_name(self, words: str) -> bool:
@@ -128,6 +197,15 @@ class Context:
     @once
     def sentences(self) -> list[tuple[int, int]]:
         return sentence_spans(self.text, *self.body)
+
+    def note_span_of(self, start: int, end: int) -> tuple[int, int]:
+        """The folded span of an original span (the inverse of orig, for the rare mapped note)."""
+        offsets = self.note.offsets
+        if offsets is None:
+            return start, end
+        lo = next((i for i, o in enumerate(offsets) if o >= start), len(offsets))
+        hi = next((i for i, o in enumerate(offsets) if o >= end), len(offsets))
+        return lo, hi
 
     def orig(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
         return None if span is None else self.note.span(*span)
@@ -161,6 +239,8 @@ class Context:
         for token, pattern in probes:
             if token in text:  # every match holds the phrase's first token
                 spans.extend(m.span() for m in pattern.finditer(text))
+        # What the job involves is not what they have done.
+        spans.extend(self.role_descriptions)
         return spans
 
     @once
@@ -270,6 +350,62 @@ class Context:
         return None
 
     @once
+    def stated(self) -> list[Mention]:
+        """Specific things about the recipient that the note itself names, whether or not the
+        profile lists them: a named person who referred you ("Ewa Nowak suggested I ask you"),
+        their piece of work on a topic ("your paper on tidal turbines") and an event
+        ("at the Belfast Housing Conference"). A recruiter with an outbox CSV or a bare name
+        knows these without the profile saying so. Where the profile does list them, `details`
+        finds them; these count for personalisation and for whose the reason is, but do not
+        make a reason more concrete than its own words do."""
+        text, found = self.text, []
+        fields = [self.note_span_of(s, e) for s, e in self.placeholders]
+        for m in _STATED_ARTIFACT.finditer(text):
+            # The topic: after "on", "about"... or, without one, before the word ("your Kafka
+            # lag article"). A mail-merge field is no topic.
+            span = m.span()
+            if m.group("prep") or m.group("wrote"):
+                words = list(WORD.finditer(text, m.end(), min(len(text), m.end() + 50)))[:4]
+                topic = [w.group() for w in words]
+                region = (m.end(), m.end() + 50)
+                if words:  # shown with its topic: "your post on cold-room temperatures"
+                    stop = _TOPIC_END.search(text, m.end(), words[-1].end())
+                    span = (m.start(), stop.start() if stop else words[-1].end())
+            else:
+                topic = (m.group("before") or "").split()
+                region = m.span()
+            if any(region[0] <= s < region[1] for s, _ in fields):
+                continue
+            if any(map(_is_content, topic)):
+                found.append(Mention("article", self._original(span), span))
+                break
+        for m in _STATED_EVENT.finditer(text) if _EVENT_NOUN.search(text) else ():
+            name = m.group("event")
+            if sum(map(_is_content, WORD.findall(name))) >= 2 or self.is_capitalised(
+                m.start("event")
+            ):
+                found.append(Mention("event", self._original(m.span("event")), m.span("event")))
+                break
+        for verb in _REFERRAL_VERB.finditer(text):
+            lo = max(0, verb.start() - 70)
+            m = _REFERRER.search(text[lo : verb.start()])
+            if not m:
+                continue
+            s, e = lo + m.start("who"), lo + m.end("who")
+            if any(a <= s < b for a, b in self.masked) or not self.is_capitalised(s):
+                continue
+            words = m.group("who").split()
+            if words[0] in _NOT_A_REFERRER or self._is_recipient_name(words[0]):
+                continue
+            found.append(Mention("connection", self._original((s, e)), (s, e)))
+            break
+        return found
+
+    def _original(self, span: tuple[int, int]) -> str:
+        s, e = self.note.span(*span)
+        return " ".join(self.scenario.message[s:e].split())
+
+    @once
     def detail_spans(self) -> list[tuple[int, int]]:
         return [m.span for m in self.details]
 
@@ -278,16 +414,42 @@ class Context:
         job = self.scenario.job
         if not job or not job.title:
             return []
-        span = find_phrase(self.text, job.title)
-        if span:
-            return [span]
-        # "hiring Wind Turbine Technicians" or a description ending in the title's head noun
+        for form in (job.title, *variants(job.title)):  # "Sr Backend Eng", "QA/QC Mgr"
+            span = find_phrase(self.text, form)
+            if span and not _after_a_number(self.text, span[0]):
+                return [span]
+        # "hiring Wind Turbine Technicians" or a description ending in the title's head noun;
+        # not a word of their own skill ("your blast design work" names no Blast Engineer role)
+        theirs = [m.span for m in self.details if m.kind == "skill"]
         head = distinctive_tokens(job.title, 4)
         for token in reversed(head):
-            m = stem_pattern(token).search(self.text)
-            if m:
-                return [m.span()]
-        return []
+            for m in stem_pattern(token).finditer(self.text):
+                if not any(s <= m.start() < e for s, e in theirs):
+                    return [m.span()]
+            for short in WORDS.get(token, ()):  # "CRM Admin" for an administrator
+                span = find_phrase(self.text, short)
+                if span:
+                    return [span]
+        for short in title_short_forms(job.title):  # "ICU RN"
+            span = find_phrase(self.text, short)
+            if span and not _after_a_number(self.text, span[0]):
+                return [span]
+        return list(self.role_descriptions)
+
+    @once
+    def role_descriptions(self) -> list[tuple[int, int]]:
+        """A job offered in words instead of a title: "we need someone to look after our
+        sensors from install to repair". Only in a job offer."""
+        if self.scenario.purpose != "job_offer":
+            return []
+        found = []
+        for m in _ROLE_DESCRIPTION.finditer(self.text):
+            end = _DESCRIPTION_END.search(self.text, m.end())
+            stop = end.start() if end else len(self.text)
+            words = WORD.findall(self.text, m.end(), stop)
+            if sum(map(_is_content, words)) >= 2:
+                found.append((m.start(), stop))
+        return found
 
     # ------------------------------------------------------------ reasons
 
@@ -305,15 +467,32 @@ class Context:
             self.text, *self.body, details, job_spans=self.job_mentions, sentences=self.sentences
         )
         # A reason must concern this recipient: something of theirs, the job offered to them, or
-        # a history you share. A pitch that would read the same to anyone ("let me show you how
-        # SalesRocket can 3x your pipeline") is no reason to connect with *them*.
-        if found and not (self.details or self.job_mentions or self.shared_history):
+        # a history you share. A pitch that would read the same to anyone ("our tool can halve
+        # your hosting bill") is no reason to connect with *them*.
+        if found and not (
+            self.details
+            or self.job_mentions
+            or self.shared_history
+            or self.stated
+            or self._asks_them(found[0])
+        ):
             return []
         return found
 
+    def _asks_them(self, reason: Reason) -> bool:
+        """A question about their own work ("how did you get NAFDAC approval so fast?") is meant
+        for them, even when the profile lists nothing it names; an offer put as a question
+        ("would you like to double your leads?") is not."""
+        s, e = reason.span
+        return (
+            reason.cue == "?"
+            and _ABOUT_THEM.search(self.text, s, e) is not None
+            and OFFER_QUESTION.search(self.text, s, e) is None
+        )
+
     @once
     def shared_history(self) -> list[Mention]:
-        """A concrete past you share ("we worked together on the Al Noor Mall fit-out")."""
+        """A concrete past you share ("we both sat on the harbour bridge design review")."""
         found = []
         for s, e in self.sentences:
             m = SHARED_HISTORY.search(self.text, s, e)
@@ -349,6 +528,10 @@ def _name_forms(name: str) -> tuple[str, str, tuple[tuple[str, re.Pattern[str]],
     forms = {first, name}
     if len(parts) > 1:
         forms.add(last)
+    if len(parts) > 2:
+        # Family name first ("Tan Mei Ling", "Nguyen Thi Lan"): the given name is what follows.
+        forms.add(" ".join(parts[1:]))
+        forms |= {p for p in parts[1:-1] if len(p) >= 3}
     forms |= nicknames(first)
     probes = tuple(probe for form in sorted(forms) if (probe := phrase_probe(form)))
     return first, last, probes
@@ -359,6 +542,10 @@ def _short_form(word: str, name: str) -> bool:
     if name.startswith(word):
         return len(word) >= 2
     if len(word) >= 4 and name.endswith(word):
+        return True
+    # "Bec" for Rebecca, "Nacho" for Ignacio, "Katya" for Yekaterina: a short form cut from
+    # inside the name keeps the letters it was cut from.
+    if len(word) >= 3 and len(name) > len(word) and word[:3] in name[1:]:
         return True
     shared = 0
     for a, b in zip(word, name, strict=False):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from connectwell.abbreviations import skill_variants
 from connectwell.text import WORD, fold_plain
 
 # Words that say nothing specific on their own, so never identify a skill, company or event.
@@ -46,7 +47,7 @@ ORG_WORDS = frozenset(
     "agency consulting consultants solutions systems technologies technology health healthcare farm farms "
     "press media news gazette herald times airlines airways airport energy power renewables games "
     "software labs ventures capital insurance logistics transport freight foods bakery restaurant cafe "
-    "architects design engineering construction homes stores markets retail club rovers united city "
+    "architects design engineering construction homes stores markets retail club city "
     "nhs institute centre center museum library gallery theatre records publishing consult consultancy "
     "associates group services".split()
 )
@@ -149,6 +150,10 @@ def find_skill(text: str, skill: str, masked: list[tuple[int, int]] = ()) -> tup
     span = find_phrase(text, skill, masked)
     if span:
         return span
+    for variant in skill_variants(skill):  # "SFDC" for Salesforce, "k8s" for Kubernetes
+        span = find_phrase(text, variant, masked)
+        if span:
+            return span
     candidates = _skill_words(skill)
     for token in candidates:
         if _stem(token) not in text:
@@ -168,7 +173,11 @@ def _skill_words(skill: str) -> tuple[str, ...]:
     if len(tokens) == 1:
         return tuple(t for t in tokens if len(t) >= 2)
     modifiers = " ".join(tokens[:-1])
-    return distinctive_tokens(modifiers)
+    # An acronym among the modifiers names the skill too ("CAD" in "3D CAD modelling").
+    acronyms = tuple(
+        a.lower() for a in re.findall(r"\b[A-Z]{3,}\b", skill) if fold_plain(a) in tokens[:-1]
+    )
+    return distinctive_tokens(modifiers) + tuple(a for a in acronyms if a not in GENERIC)
 
 
 @lru_cache(maxsize=4096)
@@ -191,6 +200,16 @@ def company_variants(company: str) -> tuple[str, ...]:
         first = fold_plain(core[0])
         if len(first) >= 4 and first not in GENERIC and first not in STOPWORDS:
             variants.append(core[0])
+        # "the Roubaix museum" for Musée des Tissus de Roubaix: a place often ends the name.
+        last = fold_plain(core[-1])
+        if (
+            len(last) >= 5
+            and last not in GENERIC
+            and last not in STOPWORDS
+            and last not in ORG_WORDS
+            and core[-1][:1].isupper()
+        ):
+            variants.append(core[-1])
     return tuple(variants)
 
 

@@ -28,6 +28,15 @@ _ACTION = (
     r"work with|work together|join forces|support|help|feature|quote|cite|include|sponsor|"
     r"reconnect|catch up|follow up|stay in touch|keep in touch|see|visit|review|talk about|chat about)"
 )
+# A piece of their work that prompted the note ("I read your article on heat pumps"): what
+# prompted it, and so the start of a reason, but no reason alone ("... Fascinating stuff,
+# congratulations!"); find_reasons wants a purpose somewhere in the note as well.
+_REFERENCE_PATTERNS = (
+    rf"\b(?:read|saw|seen|enjoyed|loved|liked|came across|come across|watched|heard|attended|"
+    rf"caught|listened to|found|followed|remember) (?:your|ur|yr|the|you) (?:[\w'’-]+ ){{0,4}}{_ARTIFACT}\b",
+    rf"\b(?:your|ur|the) (?:[\w'’-]+ ){{0,5}}?{_ARTIFACT} (?:on|about|regarding|covering|titled|called|at|in)\b",
+    rf"\b(?:your|the) {_ARTIFACT} ['‘\"“]",
+)
 # Each cue starts where a word starts, with a lower-case letter (the note is folded).
 _CUE_PATTERNS = (
     r"\b(?:because|cos|coz|so that|given (?:your|that|how|what)|due to|in light of|thanks to)\b",
@@ -43,8 +52,24 @@ _CUE_PATTERNS = (
     r"be keen|be glad|be happy|be delighted|be grateful|welcome the chance) to (?!connect\b|add\b|link\b|"
     r"network\b|join (?:your|my) network|be connected|grow\b|expand\b|learn more\b|know more\b|hear more\b|"
     r"get to know\b|follow\b)\w+",
-    r"\b(?:i )?(?:just )?(?:saw|see|noticed|notice|seen|spotted|read|heard|learned|learnt) (?:that )?"
-    r"(?:you|your)\b",
+    # A shared problem: "we face the same tender delays", "same issue at our depot", "mirrors our numbers".
+    r"\b(?:same|similar) (?:[\w'’-]+ ){0,3}?(?:problem|issue|challenge|pain|struggle|question|crunch|"
+    r"backlog|bottleneck|gap|headache|delay|shortage|situation|boat|trouble|fight)s?\b",
+    r"\bsame (?:here|thing)\b",
+    r"\b(?:have|has|had|face|faces|faced|facing|see|sees|saw|seeing|hit|hits|hitting|share|shares|"
+    r"fight|fighting|got|get|getting|run into|ran into|need|needs|needed|want|wants|wanted|"
+    r"doing|do|did|trying|try|tried|testing|test|tested|building|build|planning|plan) "
+    r"(?:exactly |just |almost |much )?the same\b",
+    # "... is why I'm writing"
+    r"\b(?:is|are|was|were) (?:exactly |precisely |partly |really )?why (?:i|i'm|i’m|we|we're|we’re|i am|"
+    r"we are)\b",
+    r"\b(?:matches|mirrors|echoes|describes|match|mirror|describe) (?:exactly )?(?:what|our|my)\b",
+    r"\b(?:is|are|was|were) (?:exactly |just |precisely )?what (?:we|our|i|my)\b",
+    # Without "to", as many write English: "I want ask the price", "we would like invite you".
+    r"\b(?:i|we) (?:want|would like|wish|need|hope|am want|am wanting) (?:ask|know|buy|order|invite|"
+    r"offer|discuss|request|get|see|talk|meet|learn|apply|propose|share|hire)\b",
+    # Something they said: "you mentioned the grant at the panel".
+    r"\byou (?:said|mentioned|told|wrote|posted|described|suggested|recommended|asked|promised)\b",
     r"\b(?:fancy|keen on|up for|open to|interested in) (?:a |an )?\w+",
     r"\b(?:is|are|was|were|sounds|looks) (?:exactly |precisely |just |really |probably |easily |clearly )?"
     r"(?:the|what|a|an|our|my) (?:[\w'’-]+ ){0,3}?(?:closest|best|model|path|evidence|kind|example|"
@@ -56,21 +81,29 @@ _CUE_PATTERNS = (
     r"\bwho (?:are|r) (?:you|u)\b",
     r"\b(?:after|following) (?:our|your|the|we|you|meeting|hearing|seeing|reading|chatting|"
     r"talking|speaking|watching|attending)\b",
-    rf"\b(?:read|saw|seen|enjoyed|loved|liked|came across|come across|watched|heard|attended|"
-    rf"caught|listened to|found|followed|remember) (?:your|ur|yr|the|you) (?:[\w'’-]+ ){{0,4}}{_ARTIFACT}\b",
-    rf"\b(?:your|ur|the) (?:[\w'’-]+ ){{0,5}}?{_ARTIFACT} (?:on|about|regarding|covering|titled|called|at|in)\b",
-    rf"\b(?:your|the) {_ARTIFACT} ['‘\"“]",
+    *_REFERENCE_PATTERNS,
     r"\b(?:suggested|recommended|told me|mentioned|introduced|referred|pointed me|put us in touch|"
     r"passed on your|passed me your|gave me your|said you|says you|tells me you|told me you)\b",
     r"\b(?:we|you and i|you and me) (?:both |all |each )?(?:know|knew|worked|work|met|meet|spoke|talked|"
     r"chatted|studied|served|built|spent|sat|were|collaborated|shared|ran|played|volunteered|"
     r"went|trained|taught|did|co-?wrote|co-?authored|presented|competed|overlapped|joined)\b",
     r"\bmutual (?:friend|connection|contact|colleague|acquaintance)\b",
-    r"\b(?:met|meeting|speaking|chatting|talking|spoke|chatted|talked) (?:with )?(?:you )?"
-    r"(?:at|during|in|on|after|over)\b",
+    # Meeting them: "met you at", "spoke with you after"; not "she spoke on motor control".
+    r"\b(?:met|meeting|meet) (?:with )?(?:you )?(?:at|during|in|on|after|over)\b",
+    r"\b(?:speaking|chatting|talking|spoke|chatted|talked) (?:with|to) (?:you|u)\b",
+    r"\b(?:we|i) (?:spoke|chatted|talked) (?:at|during|in|on|after|over)\b",
     r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:meet|meeting|chat|chatting|talk|"
-    r"talking|speak|speaking|see|seeing|catch|catching|comparing|working|swapping|discussing|sharing)\b",
-    rf"\bto (?:\w+ )?{_ACTION}\b",
+    r"talking|speak|speaking|comparing|working|swapping|discussing|sharing)\b",
+    # seeing *them*, not "great to see Czech engineering on stage"
+    r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:see|seeing|catch|catching) (?:you|u)\b",
+    # a request without "to": "we'd like two containers", "I'd love your pupils at our open day"
+    r"\b(?:i'?d|i’d|we'?d|we’d|i would|we would) (?:really |also |so )?(?:like|love) (?:a|an|some|two|"
+    r"three|four|five|\d+|your)\b",
+    rf"\bto (?:\w+ )?(?!see\b){_ACTION}\b",
+    # "to see" is a purpose ("I'd love to see your lab"), but not after praise ("great to see
+    # Czech engineering on stage").
+    r"\bto(?<!great to)(?<!good to)(?<!nice to)(?<!lovely to)(?<!amazing to)(?<!wonderful to)"
+    r"(?<!awesome to)(?<!fantastic to)(?<!inspiring to)(?<!brilliant to) (?:\w+ )?see\b",
     rf"\b(?:connect|reach out|write|get in touch) and (?:\w+ )?{_ACTION}\b",
     r"\b(?:i'?d|i would|we'?d|we would|i’d|we’d) (?:really |so |very much |genuinely )?"
     r"(?:value|appreciate|welcome|love your|like your|love you|love to have|love for you)\b",
@@ -83,7 +116,7 @@ _CUE_PATTERNS = (
     r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also |just )?(?!doing\b|going\b|"
     r"feeling\b|getting\b|having\b|looking forward\b|connecting\b|networking\b|expanding\b|growing\b|"
     r"working\b|living\b|hardworking\b|willing\b|loving\b|outgoing\b|caring\b|interesting\b|writing\b)"
-    r"[a-z]+ing\b",
+    r"[a-z]+(?:-[a-z]+)*ing\b",
     r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also )?(?:setting up|building|"
     r"working on|researching|writing|planning|launching|organi[sz]ing|putting together|"
     r"developing|starting|preparing|designing|hiring|recruiting|looking|trying|rolling out|"
@@ -93,8 +126,7 @@ _CUE_PATTERNS = (
     r"converting|redesigning|rebuilding|migrating|replacing|weighing|exploring)\b",
     r"\b(?:reach(?:ing)? out|writing|get(?:ting)? in touch|contact(?:ing)? you|message you|"
     r"messaging you) (?:to you )?(?:about|regarding|re|concerning|on|because|as|since|after)\b",
-    r"\b(?:reconnect|catch up|stay in touch|keep in touch|follow up|follow-up|congratulat\w*|"
-    r"congrats)\b",
+    r"\b(?:reconnect|catch up|stay in touch|keep in touch|follow up|follow-up)\b",
     r"\b(?:is|are|was|were) (?:exactly |just )?(?:the|what|why|how) (?:[\w'’-]+ ){0,4}"
     r"(?:question|problem|issue|challenge|thing|answer|precedent|reason|example|approach)\w*\b",
     r"\b(?:answers|answered|solves|solved|helped|helps|changed|shaped|inspired|convinced|"
@@ -105,6 +137,9 @@ _CUE_PATTERNS = (
 # Saying up front that a cue starts with a letter spares the engine trying every alternative at
 # the end of each word as well as at its start (tests/test_speedups.py checks the premise).
 CUES = re.compile(r"\b(?=[a-z])(?:" + "|".join(_CUE_PATTERNS) + ")")
+_PURPOSES = re.compile(
+    r"\b(?=[a-z])(?:" + "|".join(p for p in _CUE_PATTERNS if p not in _REFERENCE_PATTERNS) + ")"
+)
 
 # A past the sender and recipient share: itself the specific context a note can refer to.
 SHARED_HISTORY = re.compile(
@@ -234,10 +269,13 @@ def find_reasons(
     threshold: int = 2,
     job_spans: list[tuple[int, int]] | None = None,
     sentences: list[tuple[int, int]] | None = None,
+    questions: bool = True,
 ) -> list[Reason]:
     """The first concrete reason in text[start:end] (a list: empty when there is none).
 
     sentences: sentence_spans(text, start, end), when the caller has it already.
+    questions: whether a question put to the reader counts as a reason (not in a reply to
+    "why?": asking back is no answer).
     """
     score_of = Concreteness(text, start, end, details)
     jobs = job_spans or []
@@ -245,10 +283,26 @@ def find_reasons(
         sentences = sentence_spans(text, start, end)
     for s_start, s_end in sentences:
         for part_start, part_end in _fragments(text, s_start, s_end):
-            reason = _reason_in(text, part_start, part_end, score_of, threshold, jobs)
+            reason = _reason_in(text, part_start, part_end, score_of, threshold, jobs, questions)
             if reason:
+                if reason.cue != "?" and not _PURPOSES.match(text, reason.span[0]):
+                    # What prompted the note; it still needs a purpose somewhere.
+                    if not _has_purpose(text, sentences, jobs, questions):
+                        return []
                 return [reason]
     return []
+
+
+def _has_purpose(
+    text: str, sentences: list[tuple[int, int]], jobs: list[tuple[int, int]], questions: bool
+) -> bool:
+    """Whether the note asks, offers, proposes or explains anything at all."""
+    for s, e in sentences:
+        if _PURPOSES.search(text, s, e) or any(s <= j < e for j, _ in jobs):
+            return True
+        if questions and is_question(text, s, e):
+            return True
+    return False
 
 
 def _reason_in(
@@ -258,6 +312,7 @@ def _reason_in(
     score_of: Concreteness,
     threshold: int,
     jobs: list[tuple[int, int]],
+    questions: bool = True,
 ) -> Reason | None:
     # Cues are found one at a time: the scan stops at the first that introduces a reason.
     cues = CUES.finditer(text, start, end)
@@ -267,14 +322,33 @@ def _reason_in(
             return None
         for m in chain((first,), cues):
             # What follows the cue counts, and so does what the sentence already said about the
-            # recipient before it ("your Kickstarter raised £48k; ... would love you to share
+            # recipient before it ("your crowdfunding round closed early; ... could you say
             # how"), but not a self-introduction that merely precedes the cue.
             # A detail of theirs anywhere in the sentence ties it to them ("Alex Chen suggested
             # I connect"); plain words count only from the cue or from where it turns to them.
             anchor = _YOU.search(text, start, m.end())
             if score_of.reaches(threshold, anchor.start() if anchor else m.start(), end, start):
                 return Reason(m.group().strip(), (m.start(), end))
+    if questions and is_question(text, start, end) and not _is_salad(text, start, end):
+        # A question put to them is a purpose in itself ("how did you get the permit queue
+        # moving?"), when it asks about something concrete.
+        if score_of.reaches(threshold, start, end):
+            return Reason("?", (start, end))
     return _job_reason(text, start, end, jobs)
+
+
+def is_question(text: str, start: int, end: int) -> bool:
+    """A sentence that asks something: it ends in a question mark ("You use an ultrasound
+    detector?", "got 10 min for two questions about tariffs?"); whether it asks about anything
+    concrete is the caller's test."""
+    return text[end - 1 : end] == "?"
+
+
+# Questions that offer rather than ask: said to anyone, they say nothing about this person.
+OFFER_QUESTION = re.compile(
+    r"\b(?:would|do|are|did|will) you (?:like|want|need|be interested|be open|interested|open|looking|"
+    r"fancy|wish)\b|\binterested in\b|\bwant to (?:grow|boost|increase|double|triple|cut|save|earn)\b"
+)
 
 
 def _job_reason(text: str, start: int, end: int, jobs: list[tuple[int, int]]) -> Reason | None:
@@ -328,6 +402,12 @@ QUESTION_WHY = re.compile(
             r"\bremind me (?:how|where|why|what)\b",
             r"\bwhere (?:do|did) (?:we|i) (?:know|meet|met)\b",
             r"\bwhat can i (?:do|help) (?:for|with) you\b",
+            # Asking what it is about, in other words: "what's on your mind?", "what's the project?"
+            r"\bwhat(?:'s|’s| is| was) on your mind\b|\btell me more\b|\bwhat (?:is|was) it (?:about|regarding)\b",
+            r"\bwhat (?:is it |exactly )?(?:do )?you (?:need|want|are after)\b|\bwhat is it you\b",
+            r"\bde que se trata\b|\bde quoi s'agit|\bworum geht\b|\bdi cosa si tratta\b",
+            r"\bwhat(?:'s|’s| is| was) the (?:project|idea|plan|ask|story|opportunity|role|job|deal|topic|"
+            r"question|proposal|offer)\b",
             r"\bhow can i help\b",
             r"\bwhat(?:'s|’s| is) the (?:reason|context|occasion)\b",
             r"\bcurious (?:how|why|what)\b",

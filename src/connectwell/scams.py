@@ -36,9 +36,9 @@ _LEET = str.maketrans(
 # It starts only where such a run starts, so a long run is scanned once, not once per character;
 # "!" is left alone, since "now!" is punctuation far more often than a disguised "i".
 _MIXED = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[a-z0-9@$]*[a-z][a-z0-9@$]*")
-# Letters split up to dodge filters: "g-u-a-r-a-n-t-e-e-d", "b.t.c", "w h a t s a p p".
+# Letters split up to dodge filters: "g-u-a-r-a-n-t-e-e-d", "b.t.c", "t e l e g r a m".
 # One separator between letters; a double space is where the hidden word ends
-# ("r e g i s t r a t i o n  f e e" is two words).
+# ("w i r e  f u n d s" is two words).
 _SPLIT = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*·/](?![ .\-_*·/])){2,}[^\W_](?![^\W_])")
 
 FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
@@ -50,9 +50,10 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|\b(?:send|transfer|wire|remit|deposit)\w* (?:me |us |him |her )?(?:the |a |some |your |small )?"
             r"(?:money|funds|payment|cash|\$|€|£|usd|bitcoin|btc|crypto|usdt|eth|ether|tokens?)\b"
             r"|\b(?:via|through|using|by) (?:zelle|venmo|cash ?app|western union|moneygram|gift ?cards?)\b"
+            # ("transfer fees" alone is a football club's income, not a demand)
             r"|\b(?=pay|send|wire|transfer)(?<!\bwe )(?<!\bi )(?<!we'll )(?<!i'll )(?<!will )(?<!happy to )"
             r"(?<!glad to )(?<!we'd )(?<!i'd )"
-            r"\b(?:pay|send|wire|transfer)\w* (?:\S+ ){0,4}(?:fee|fees|deposit|charges?)\b"
+            r"(?!transfer fees?\b)(?:pay|send|wire|transfer)\w* (?:\S+ ){0,4}(?:fee|fees|deposit|charges?)\b"
             r"(?! (?:is|are|were|was) (?:waived|covered|included|free))"
             r"|\b(?:processing|clearance|release|activation|handling|unlock)\w* (?:fee|fees|charge)\b"
             r"|\bgift ?cards?\b|\b(?:itunes|steam|google play|amazon|apple) (?:cards?|vouchers?)\b"
@@ -62,6 +63,26 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|details(?=[^.!?\n]{0,60}\b(?:payments?|pay|transfer|funds?|prize|claim|release|bank|"
             r"fees?|processing|wallet|refund)\b))"
             r"|\bcvv\b|\bsocial security number\b|\bpin (?:code|number)\b|\bpaypal (?:me|details)\b"
+            # A fee the recipient is to pay before a job, a visa or a payout: "a small $30
+            # registration fee covers your starter kit", "the visa fee of 300 usd up front".
+            r"|\b(?=registration|onboarding|application|enrol|training|starter|joining|visa|sponsorship|"
+            r"placement|documentation|verification|security|equipment|kit|membership|insurance|medical|"
+            r"permit|admin|refundable|unlock|release)"
+            r"(?<!\bno )(?<!\bzero )(?<!we cover the )(?<!we cover your )(?<!we pay the )(?<!we pay your )"
+            r"(?<!we'll cover the )(?<!we'll pay the )(?<!we reimburse the )(?<!we reimburse your )"
+            r"(?<!covers the )(?<!covers your )(?<!pays the )(?<!pays your )(?<!we waive the )"
+            r"(?:registration|onboarding|application|enrol(?:l)?ment|training|starter|joining|visa|"
+            r"sponsorship|placement|documentation|verification|security|equipment|kit|membership|"
+            r"insurance|medical|permit|admin|administrative|refundable|unlock|release)\b"
+            r" (?:fee|fees|charge|charges|deposit|cost)\b"
+            r"(?![^.!?\n]{0,30}\b(?:is|are|was|were|will be|gets?) (?:waived|covered|included|paid by us|"
+            r"on us|free|refunded by us|reimbursed)\b)"
+            r"|\b(?=pay|send|wire|transfer|cover)(?<!\bwe )(?<!\bi )(?<!we'll )(?<!i'll )(?<!will )"
+            r"(?<!happy to )(?<!glad to )(?<!we'd )(?<!i'd )(?<!company )(?<!employer )"
+            r"(?:pay|send|wire|transfer|cover)\w* (?:for )?(?:the |your |a )?(?:own )?"
+            r"(?:visa|work permit|air ticket|flight ticket|processing|medical test|background check)"
+            r"[^.!?\n]{0,30}\b(?:up ?front|first|in advance|before|yourself|to (?:start|secure|confirm|"
+            r"reserve|begin))\b"
         ),
     ),
     "windfall": (
@@ -85,6 +106,11 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"(?:\$|€|£|usd|eur|gbp) ?\d[\d,.]* ?(?:m|mn|million|billion)\b)"
             r"|(?:\$|€|£|usd) ?\d[\d,.]* ?(?:m|mn|million|billion)\b[^.!?\n]{0,60}\b(?:receive|transfer|claim|release|"
             r"inherit\w*|unclaimed|your share|partner)"
+            # Money that comes only after the recipient pays: "the funds are released once you
+            # pay the 1% processing tax".
+            r"|\b(?:release|released|releasing|disburse\w*|unlock\w*|credited|paid out|transferred)\b"
+            r"[^.!?\n]{0,60}\b(?:after|once|upon|when|as soon as)\b[^.!?\n]{0,40}\b(?:you |u )?(?:pay|paying|"
+            r"payment|settle|cover|send)\w*\b"
         ),
     ),
     "investment": (
@@ -107,6 +133,12 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"make \$|\d+x|income|double)\b"
             r"|\b(?:invest\w*|profits?|returns?|earn\w*|gains?|income)\b[^.!?\n]{0,80}\b(?:bitcoin|btc|crypto\w*|forex|usdt|"
             r"binary options?|signals? group)\b"
+            # Returns claimed for trading or a "mentoring" group: "my students made 30% last month".
+            r"|\b(?:trading|trader|traders|crypto\w*|bitcoin|forex|invest\w*|portfolio|stocks?|signals?|"
+            r"side (?:income|hustle))\b[^\n]{0,160}?\b(?:made|make|makes|making|earn\w*|gain\w*|profit\w*|"
+            r"return\w*|grew|grow|yield\w*|up)\b[^.!?\n]{0,25}?(?:[$€£] ?)?\d[\d,.]* ?(?:%|k\b|x\b|usd\b)"
+            r"|\bside (?:income|hustle)\b[^.!?\n]{0,80}(?:[$€£]|\d+ ?%|\bper (?:day|week|month)\b|\bdaily\b|"
+            r"\bweekly\b)"
         ),
     ),
     "phishing": (
@@ -153,6 +185,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp passport birth
             details money funds cash usd btc bitcoin crypto usdt eth ether token tokens address
                         payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
+            charge cost visa permit ticket processing medical background
 """.split()
         ),
         "$€£",
@@ -164,6 +197,8 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             grant award reward rewards winnings compensation funds fund loan payout beneficiary claim
             million billion
                         grants awards claims claimed claiming released releasing receiving received usd eur gbp m mn
+            release disburse disbursed disbursement disbursements disbursing unlock unlocked unlocking
+            credited paid transferred
 """.split()
         ),
         "$€£",
@@ -176,6 +211,8 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             memecoin memecoins mining x presale pre whitelist airdrop token ico rich millionaire freedom
             quit
                         cryptos bitcoins tokens presales airdrops icos millionaires doubled doubling risks
+            trading trader traders invest invests invested investing investor investors investment
+            investments portfolio stock stocks side
 """.split()
         ),
         "%",
@@ -290,8 +327,31 @@ _ANY_TRIGGER_MARK = re.compile(
 )
 
 
+# A word that mixes Latin letters with Cyrillic or Greek ones ("bіtcоin" with a Cyrillic і and
+# о): nobody types that by accident, and folding would hide it from the families above.
+_MIXED_SCRIPT = re.compile(
+    r"[^\W\d_]*(?:[a-zA-Z][^\W\d_]*[\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff]"
+    r"[^\W\d_]*[a-zA-Z])[^\W\d_]*"
+)
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+DISGUISE = "hides words behind look-alike letters from another alphabet"
+
+
 def find_scam(ctx: Context) -> tuple[str, re.Match[str] | Hit, tuple[int, int] | None] | None:
     """The first scam pattern in the note, de-obfuscated if need be, and where it stands."""
+    found = _find_scam(ctx)
+    message = ctx.scenario.message
+    if found is None and not message.isascii():
+        # Only around a Greek or Cyrillic letter, of which most notes have none.
+        for other in _OTHER_SCRIPT.finditer(message):
+            lo, hi = max(0, other.start() - 30), other.end() + 30
+            m = _MIXED_SCRIPT.search(message, lo, hi)
+            if m:
+                return "disguise", m, m.span()
+    return found
+
+
+def _find_scam(ctx: Context) -> tuple[str, re.Match[str] | Hit, tuple[int, int] | None] | None:
     text = ctx.text
     found = _match(text)
     span = None

@@ -98,6 +98,61 @@ def fold(text: str) -> Folded:
     return Folded(folded, offsets or (len(text),))
 
 
+# Texting shorthand, read as the words it stands for, so that "u said ur team is hiring" reads
+# as "you said your team is hiring". Only forms that mean one thing in a note; "r" and "n" only
+# where nothing else fits them ("we r hiring", "sql n python"), so the language R stays itself.
+TEXTING = {
+    "u": "you", "ur": "your", "urs": "yours", "ya": "you", "abt": "about", "yday": "yesterday",
+    "yest": "yesterday", "qs": "questions", "pls": "please", "plz": "please", "thx": "thanks",
+    "thnx": "thanks", "bc": "because", "b/c": "because", "cuz": "because", "coz": "because",
+    "bcoz": "because", "im": "i'm", "ive": "i've", "dont": "don't", "cant": "can't",
+    "wanna": "want to", "gonna": "going to", "ppl": "people", "msg": "message", "mtg": "meeting",
+    "tmrw": "tomorrow", "tmr": "tomorrow", "wk": "week", "tho": "though", "thru": "through",
+    "w/o": "without", "w/": "with", "re:": "regarding", "r": "are", "n": "and", "id": "i'd",
+}  # fmt: skip
+_TEXTING = re.compile(
+    r"\b(?:u|ur|urs|ya|abt|yday|yest|qs|pls|plz|thx|thnx|bc|cuz|coz|bcoz|im|ive|dont|cant|wanna|"
+    r"gonna|ppl|msg|mtg|tmrw|tmr|wk|tho|thru)\b(?!['’])"
+    r"|\bb/c\b|\bw/o\b|\bw/(?=\s*\w)|\bre:"
+    r"|(?:(?<=\bwe )|(?<=\byou )|(?<=\bthey )|(?<=\bu ))r\b|(?<=[a-z] )n(?= [a-z])"
+    r"|\bid(?= (?:love|like|be|appreciate|value|welcome|want)\b)"
+)
+
+
+_TEXTING_WORDS = frozenset(k for k in TEXTING if k.isalpha())
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def expand_texting(folded: Folded) -> Folded:
+    """The folded note with texting shorthand spelt out; positions still map to the original
+    (each spelt-out word maps to the shorthand it replaced)."""
+    text = folded.text
+    # Most notes hold no shorthand at all: a look at their words settles that.
+    if _TEXTING_WORDS.isdisjoint(_LETTERS.findall(text)) and "/" not in text and "re:" not in text:
+        return folded
+    matches = list(_TEXTING.finditer(text))
+    if not matches:
+        return folded
+    pieces: list[str] = []
+    where: list[int] = []  # folded position of each new character
+    pos = 0
+    for m in matches:
+        pieces.append(text[pos : m.start()])
+        where.extend(range(pos, m.start()))
+        word = TEXTING[m.group()]
+        if m.group()[-1] in "/:" and not text[m.end() : m.end() + 1].isspace():
+            word += " "  # "w/kafka"
+        pieces.append(word)
+        last = m.end() - 1
+        where.extend(min(m.start() + k, last) for k in range(len(word)))
+        pos = m.end()
+    pieces.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    base = folded.offsets
+    offsets = tuple(where) if base is None else tuple(base[i] for i in where)
+    return Folded("".join(pieces), offsets or (0,))
+
+
 @lru_cache(maxsize=8192)
 def fold_plain(text: str) -> str:
     """Folded text without the position map (for profile fields)."""
@@ -146,6 +201,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 GREETING_WORDS = (
     r"hi+|hello+|hey+|hiya|howdy|heya|yo|dear|greetings|salutations|good\s+(?:morning|afternoon|evening|day)"
     r"|morning|hallo|hola|bonjour|salut|ciao|hej|hei|namaste|ola|olá|servus|moin|hoi|g'day|gday"
+    # other languages' hellos, folded (accents dropped), as notes in English often open with them
+    r"|buenas|buenos\s+dias|bom\s+dia|boa\s+tarde|salve|gru(?:ß|ss|s)\s+(?:dich|gott|euch)|gruezi"
+    r"|merhaba|selam|salam|salaam|as+alamu\s+alaikum|shalom|konnichiwa|ni\s*hao|xin\s+chao|chao"
+    r"|sawasdee|sawadee|habari|jambo|kia\s+ora|god\s+dag|halla|hallå|tere|ahoj|czesc|cześć|witam"
+    r"|dzien\s+dobry|zdravo|privet|sveiki|labas|moi|annyeong(?:haseyo)?|kamusta|vanakkam|marhaba"
+    r"|ahlan|namaskar|namaskaram|szia|sziasztok|goedemorgen|goedendag|dobry\s+den|mingalaba"
 )
 _GREETING = re.compile(rf"[\W_]*(?:{GREETING_WORDS})\b", re.IGNORECASE)
 # After the greeting word: up to four words (a name, "there", a title) closed by punctuation,
@@ -165,11 +226,11 @@ _SIGNOFF = re.compile(
 )
 
 
-def greeting_end(folded: str) -> int:
-    """Where the greeting ("Hi Priya,") stops; 0 when the note opens without one."""
-    m = _GREETING.match(folded)
+def greeting_end(folded: str, pos: int = 0) -> int:
+    """Where the greeting ("Hi Priya,") that starts at pos stops; pos when there is none."""
+    m = _GREETING.match(folded, pos)
     if not m:
-        return 0
+        return pos
     tail = _GREETING_TAIL.match(folded, m.end())
     if tail:
         return tail.end()

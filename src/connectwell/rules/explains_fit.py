@@ -124,6 +124,13 @@ RULE = Rule(
         to_priya(
             "Hi Priya, your Kafka work at Globex is impressive!", purpose="job_offer", job=JOB
         ),
+        # the skill is in what the job needs, not in what she did
+        to_priya(
+            "Hi Priya, we need someone to run Kafka and Spark end to end at Acme; your career "
+            "at Globex caught my eye.",
+            purpose="job_offer",
+            job=JOB,
+        ),
     ),
     must_pass=(
         to_priya(
@@ -134,6 +141,18 @@ RULE = Rule(
         to_priya(
             "Hi Priya, we're hiring a Senior Data Engineer at Acme: your Kafka consumer work at "
             "Globex is the exact experience the role needs.",
+            purpose="job_offer",
+            job=JOB,
+        ),
+        # the title in short, and the role described in words
+        to_priya(
+            "Hi Priya, hiring a Sr Data Eng at Acme; your Kafka work at Globex is what it needs.",
+            purpose="job_offer",
+            job=JOB,
+        ),
+        to_priya(
+            "Hi Priya, we need someone to run our streaming platform end to end at Acme, and your "
+            "Kafka work at Globex is exactly that.",
             purpose="job_offer",
             job=JOB,
         ),

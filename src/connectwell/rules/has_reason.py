@@ -59,6 +59,11 @@ RULE = Rule(
         to_priya("Hi Priya! Let's connect."),
         to_priya("Hi Priya — Kafka | Python | Airflow | Globex"),
         to_priya("Hi Priya, I'd love to learn more about your work and grow my network."),
+        # observation plus compliment: true of her, and no reason
+        to_priya("Hi Priya, I see you're a Data Engineer at Globex. What an inspiring journey!"),
+        to_priya(
+            "Hi Priya, read your article on Kafka consumer lag. Fascinating, congratulations!"
+        ),
     ),
     must_pass=(
         to_priya(
@@ -68,5 +73,10 @@ RULE = Rule(
         to_priya(
             "Hi Priya, great meeting you at PyData London; I'd love to compare Kafka consumer setups."
         ),
+        # a question about her work, and a shared problem, are reasons too
+        to_priya(
+            "Hi Priya, how did you get Kafka consumer lag under a second at Globex? Ours is ten."
+        ),
+        to_priya("Hi Priya, we have the same Kafka consumer lag your article describes, at Acme."),
     ),
 )

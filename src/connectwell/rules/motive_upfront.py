@@ -58,5 +58,12 @@ RULE = Rule(
             "Hi Priya, I'd like to connect because your Kafka lag article fixed our pipeline."
         ),
         to_priya("Priya, Alex Chen suggested I ask you about our Airflow migration. Thanks!"),
+        # the name first and a hello after it; texting shorthand
+        to_priya(
+            "Priya, hi. Your Kafka lag article is why we switched; how did you size partitions?"
+        ),
+        to_priya(
+            "hola priya! u wrote abt kafka lag, we r stuck w/ the same at acme, can i ask u 2 qs?"
+        ),
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectwell.context import Context
 from connectwell.rules.base import Outcome, Rule, to_priya
-from connectwell.scams import FAMILIES
+from connectwell.scams import DISGUISE, FAMILIES
 
 
 def run(ctx: Context) -> Outcome:
@@ -13,7 +13,7 @@ def run(ctx: Context) -> Outcome:
         family, m, span = found
         return Outcome(
             "fail",
-            f"This note {FAMILIES[family][0]} (“{' '.join(m.group().split())[:60]}”): the mark of a scam.",
+            f"This note {FAMILIES[family][0] if family in FAMILIES else DISGUISE} (“{' '.join(m.group().split())[:60]}”): the mark of a scam.",
             hint="Never ask a new contact for money, details or a move off the platform; "
             "if you received this, ignore and report it.",
             span=span,
@@ -49,6 +49,17 @@ RULE = Rule(
         ),
         to_priya("Quick favour: buy two Apple gift cards for me and send the codes."),
         to_priya("Hi Priya, only 3 spots left, message me on WhаtsApp now: bit.ly/x9"),
+        # disguised: returns from "mentoring", a fee before a job, a payout after a payment
+        to_priya(
+            "Hi Priya, I mentor a small crypto trading group. My students made 30% last month."
+        ),
+        to_priya(
+            "Hi Priya, remote data entry role, $25/hour; a $40 registration fee covers your kit."
+        ),
+        to_priya(
+            "Hi Priya, your €50,000 grant is approved; funds are released once you pay the tax."
+        ),
+        to_priya("Hi Priya, іnvеst with us today."),  # Cyrillic letters inside the words
     ),
     must_pass=(
         to_priya(
@@ -62,5 +73,6 @@ RULE = Rule(
             "Hi Priya, we're raising money for the Leeds food bank with a charity 10k run in May."
         ),
         to_priya("Hi Priya, happy to move to email if that's easier for you."),
+        to_priya("Hi Priya, we cover the visa fee and relocation for this Berlin role."),
     ),
 )

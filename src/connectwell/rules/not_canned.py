@@ -43,7 +43,7 @@ def run(ctx: Context) -> Outcome:
             f"A scam pitch is a form letter by nature: nothing in it is really meant for {first}.",
             hint="Don't send it; if you received it, report it.",
         )
-    if not ctx.details and not ctx.reasons:
+    if not (ctx.details or ctx.stated or ctx.shared_history or ctx.reasons):
         return Outcome(
             "fail",
             f"Nothing in the note is specific to {first}: it could be sent, unchanged, to anyone.",

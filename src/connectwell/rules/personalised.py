@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from connectwell.context import Context
 from connectwell.rules.base import Outcome, Rule, to_priya
+from connectwell.text import fold_plain
+
+_NAME_FIELD = re.compile(
+    r"(?i)^(?!.*(?:sender|my|your|company|firm|role|title|job)).*(?:name|first|last|recipient|contact|"
+    r"candidate|prospect|lead)"
+)
 
 _KIND_WORDS = {
     "company": "their company",
@@ -42,8 +49,13 @@ def _what_to_mention(ctx: Context) -> str:
 def run(ctx: Context) -> Outcome:
     r = ctx.scenario.recipient
     first = r.first_name or "the recipient"
-    if ctx.placeholders:
-        s, e = ctx.placeholders[0]
+    # A field for their name means the note never names them; another field ("<COMPANY>") is
+    # not-canned's to report, and the note may still be personal.
+    name_fields = [
+        (s, e) for s, e in ctx.placeholders if _NAME_FIELD.search(ctx.scenario.message[s:e])
+    ]
+    if name_fields:
+        s, e = name_fields[0]
         field = ctx.scenario.message[s:e]
         return Outcome(
             "fail",
@@ -51,7 +63,8 @@ def run(ctx: Context) -> Outcome:
             hint=f"Replace {field} with the real detail (their name, company or role).",
             span=(s, e),
         )
-    names, details = ctx.name_mentions, ctx.details + ctx.shared_history
+    # What the profile lists comes first; what only the note names counts when nothing does.
+    names, details = ctx.name_mentions, (ctx.details + ctx.shared_history) or ctx.stated
     if not r.name and not details:
         if not r.company and not r.skills and not r.headline:
             return Outcome(
@@ -82,11 +95,13 @@ def run(ctx: Context) -> Outcome:
         s, e = ctx.orig(d.span)
         text = " ".join(ctx.scenario.message[s:e].split())
         d = replace(d, value=text if len(text) <= 60 else text[:59] + "…")
-    return Outcome(
-        "pass",
-        f"Addresses {first} by name and mentions {_KIND_WORDS[d.kind]} ({d.value}).",
-        span=ctx.orig(d.span),
-    )
+    message = f"Addresses {first} by name and mentions {_KIND_WORDS[d.kind]} ({d.value})."
+    listed = {"article": r.articles, "event": r.events, "connection": r.shared_connections}
+    known = {fold_plain(x) for x in listed.get(d.kind, ())}
+    if d not in ctx.details and known and not any(k in fold_plain(d.value) for k in known):
+        # Specific all the same; but the profile knows of another, so the sender should look.
+        message += f" {first}'s profile lists {listed[d.kind][0]!r} instead: make sure the detail is right."
+    return Outcome("pass", message, span=ctx.orig(d.span))
 
 
 RULE = Rule(
@@ -114,5 +129,12 @@ RULE = Rule(
         to_priya("Hi Priya, your article 'Taming Kafka consumer lag' fixed our pipeline."),
         to_priya("Priya, Alex Chen suggested I ask you about Airflow at Globex."),
         to_priya("Hi Priya, great meeting you at PyData London; can we compare Kafka setups?"),
+        # what the note itself names counts when the profile is silent
+        {
+            "message": "Hi Priya, Sam Wu suggested I ask you how you sized your Kafka partitions.",
+            "recipient": {"name": "Priya Raman", "company": "Globex"},
+        },
+        # a field left for the company is not-canned's to report: the note still names her
+        to_priya("Hi Priya, your article on Kafka consumer lag fixed our pipeline at <COMPANY>."),
     ),
 )

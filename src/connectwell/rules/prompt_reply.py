@@ -5,7 +5,7 @@ from __future__ import annotations
 from connectwell.context import Context
 from connectwell.reasons import asks_why, find_reasons, is_evasive
 from connectwell.rules.base import Outcome, Rule, to_priya
-from connectwell.text import fold_plain
+from connectwell.text import expand_texting, fold, fold_plain
 
 
 def _hours(seconds: float) -> str:
@@ -17,11 +17,11 @@ def _hours(seconds: float) -> str:
 
 def states_reason(text: str) -> bool:
     """A reply answers 'why' when it gives a reason, or at least concrete content, and no dodge."""
-    folded = fold_plain(text)
+    folded = expand_texting(fold(text)).text
     if is_evasive(folded):
         return False
     # A reply is already the answer to "why", so a shorter reason will do than in a cold note.
-    return bool(find_reasons(folded, 0, len(folded), [], threshold=1))
+    return bool(find_reasons(folded, 0, len(folded), [], threshold=1, questions=False))
 
 
 def run(ctx: Context) -> Outcome:

@@ -1,0 +1,217 @@
+"""The mechanisms behind issue 12's causes, each shown as a learner or recruiter would meet it:
+the verdict, and the words the finding points at."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import connectwell as cw
+from connectwell.abbreviations import skill_variants, variants
+from connectwell.cli import main
+from connectwell.text import expand_texting, fold
+
+PRIYA = {"name": "Priya Raman", "company": "Globex", "skills": ["Kafka", "Salesforce"]}
+
+
+def _check(message: str, recipient: dict | None = None, **extra) -> cw.Report:
+    return cw.check({"message": message, "recipient": recipient or PRIYA, **extra})
+
+
+def _shown(report: cw.Report, rule: str) -> str:
+    """The words of the note that a finding points at."""
+    s, e = report[rule].span
+    return report.message[s:e]
+
+
+# ---------------------------------------------------------------- reasons
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Priya, how did you get Kafka consumer lag under a second at Globex? Ours is ten.",
+        "Hi Priya, we have the same Kafka rebalancing storms at Acme that Globex had. Any tips?",
+        "Hi Priya, same problem here: our Kafka consumers stall every Monday at Acme.",
+        "Hi Priya, did the Kafka tiered-storage pilot at Globex survive the cost review?",
+    ],
+)
+def test_a_question_or_a_shared_problem_is_the_reason_and_comes_first(note: str) -> None:
+    report = _check(note)
+    assert report["has-reason"].verdict == "pass", report["has-reason"].message
+    assert report["motive-upfront"].verdict == "pass", report["motive-upfront"].message
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Priya, I see you're a data engineer at Globex. Very impressive!",
+        "Hi Priya, congratulations on your new role at Globex!",
+        "Hi Priya, read your article on Kafka consumer lag. Fascinating stuff, congratulations!",
+    ],
+)
+def test_observation_plus_compliment_is_no_reason(note: str) -> None:
+    assert _check(note)["has-reason"].verdict == "fail"
+
+
+def test_a_question_back_is_no_answer_to_why() -> None:
+    thread = [
+        {"from": "recipient", "at": "2026-06-17T07:00:00Z", "text": "Who are you and why add me?"},
+        {
+            "from": "sender",
+            "at": "2026-06-17T08:00:00Z",
+            "text": "Easier on a call, what's your number?",
+        },
+    ]
+    assert (
+        _check("Hi Priya, saw you're at Globex.", thread=thread)["prompt-reply"].verdict == "fail"
+    )
+
+
+@pytest.mark.parametrize(
+    "question", ["What's on your mind?", "What's the project?", "Do we know each other?"]
+)
+def test_asking_what_it_is_about_in_other_words_wants_an_answer(question: str) -> None:
+    thread = [
+        {"from": "recipient", "at": "2026-06-17T07:00:00Z", "text": f"Thanks Sam - {question}"},
+        {
+            "from": "sender",
+            "at": "2026-06-19T08:00:00Z",
+            "text": "We're building a Kafka platform at Acme.",
+        },
+    ]
+    finding = _check("Hi Priya, loved your Kafka work at Globex!", thread=thread)["prompt-reply"]
+    assert finding.verdict == "fail" and "after" in finding.message  # two days is too late
+
+
+# ---------------------------------------------------------------- openings and texting
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Priya, hi. Your Kafka talk at Globex is why our team switched; how did you size partitions?",
+        "Merhaba Priya, your Kafka lag numbers at Globex match ours; could I ask how you tuned them?",
+        "Grüß dich Priya! We're stuck on the same Kafka lag you fixed at Globex; any advice?",
+    ],
+)
+def test_the_opening_is_found_whatever_the_greeting(note: str) -> None:
+    report = _check(note)
+    assert report["motive-upfront"].verdict == "pass", report["motive-upfront"].message
+
+
+def test_texting_shorthand_reads_as_words_and_the_finding_shows_what_was_typed() -> None:
+    note = "hi priya, u said ur team at globex fixed kafka lag, we r stuck w/ the same, can i ask u abt it?"
+    report = _check(note)
+    assert report["has-reason"].verdict == "pass"
+    assert _shown(report, "has-reason").startswith("u said ur team")  # what they typed
+    folded = expand_texting(fold("we r hiring w/kafka"))
+    assert folded.text == "we are hiring with kafka"
+    start = folded.text.index("are")
+    assert "we r hiring w/kafka"[slice(*folded.span(start, start + 3))] == "r"
+
+
+def test_the_language_r_stays_itself() -> None:
+    assert expand_texting(fold("Your R and SQL work")).text == "your r and sql work"
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [("Tan Mei Ling", "Mei Ling"), ("Rebecca Walsh", "Bec"), ("Ignacio Ferrer", "Nacho")],
+)
+def test_family_name_first_and_short_forms_are_their_name(name: str, greeting: str) -> None:
+    recipient = {**PRIYA, "name": name}
+    note = f"Hi {greeting}, how did you get Kafka lag down at Globex? Ours is at ten seconds."
+    assert _check(note, recipient)["personalised"].verdict == "pass"
+
+
+def test_someone_elses_name_is_still_not_theirs() -> None:
+    note = "Hi Sarah, how did you get Kafka lag down at Globex? Ours is at ten seconds."
+    assert _check(note)["personalised"].verdict == "fail"
+
+
+# ---------------------------------------------------------------- placeholders
+
+
+def test_a_field_left_for_the_company_fails_not_canned_but_not_personalised() -> None:
+    report = _check(
+        "Hi Priya, your Kafka lag article fixed our pipeline at <COMPANY>. How did you test it?"
+    )
+    assert report["not-canned"].verdict == "fail"
+    assert report["personalised"].verdict == "pass"
+    report = _check(
+        "Hi {first_name}, your Kafka lag article fixed our pipeline. How did you test it?"
+    )
+    assert report["personalised"].verdict == "fail"
+
+
+def test_a_role_placeholder_names_no_role() -> None:
+    job = {"title": "Senior Data Engineer", "company": "Acme", "skills": ["Kafka"]}
+    note = "Hi Priya, we're hiring a [insert role] at Acme; your Kafka work at Globex fits."
+    report = _check(note, purpose="job_offer", job=job)
+    assert report["explains-fit"].verdict == "fail" and report["not-canned"].verdict == "fail"
+
+
+# ---------------------------------------------------------------- roles and skills
+
+
+def test_short_forms_of_titles_and_skills() -> None:
+    assert "vp eng" in variants("VP of Engineering")
+    assert "qa/qc mgr" in variants("Quality Manager")
+    assert "sfdc" in skill_variants("Salesforce")
+    assert "pm" not in skill_variants("Product Management")  # "3 pm" is a time
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Priya, hiring a Sr Data Eng at Acme; your Kafka work at Globex is what it needs.",
+        "Hi Priya, we need someone to run our streaming platform end to end at Acme; your Kafka "
+        "work at Globex is exactly that.",
+        "Hi Priya, hiring a Senior Data Engineer at Acme; your SFDC integration work at Globex fits.",
+    ],
+)
+def test_a_role_in_short_or_in_words_and_a_skill_in_short_explain_the_fit(note: str) -> None:
+    job = {"title": "Senior Data Engineer", "company": "Acme", "skills": ["Kafka", "Salesforce"]}
+    finding = _check(note, purpose="job_offer", job=job)["explains-fit"]
+    assert finding.verdict == "pass", finding.message
+
+
+def test_a_skill_named_in_the_job_description_is_not_theirs() -> None:
+    job = {"title": "Payroll Manager", "company": "Acme", "skills": ["payroll"]}
+    recipient = {"name": "Lerato Mokoena", "company": "Karoo Mining", "skills": ["payroll"]}
+    note = "Hi Lerato, we need someone to run payroll end to end at Acme; your onboarding work caught my eye."
+    finding = _check(note, recipient, purpose="job_offer", job=job)["explains-fit"]
+    assert finding.verdict == "fail"
+
+
+# ---------------------------------------------------------------- sparse context
+
+
+def test_a_referral_an_article_or_an_event_named_in_the_note_counts_when_the_profile_is_silent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    note = (
+        "Hi Priya, Alex Chen suggested I ask you about Kafka consumer lag - we hit it at Acme. "
+        "Could I ask how you sized your partitions?"
+    )
+    assert main(["check", "-m", note, "--to", "Priya Raman", "--company", "Globex"]) == 0
+    assert "✓ passes every rule" in capsys.readouterr().out
+
+
+def test_the_quick_look_takes_articles_events_and_connections(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    note = "Hi Priya, Sam Wu suggested I ask how you sized your Kafka partitions at Globex."
+    args = ["--to", "Priya Raman", "--connections", "Alex Chen; Lee Park"]
+    args += ["--articles", "Taming Kafka consumer lag", "--events", "PyData London 2025"]
+    main(["check", "-m", note, *args, "--format", "json"])
+    [result] = json.loads(capsys.readouterr().out)
+    personalised = next(f for f in result["findings"] if f["rule"] == "personalised")
+    # specific all the same, but the profile knows another contact: the message says so
+    assert personalised["verdict"] == "pass"
+    assert "Alex Chen" in personalised["message"] and "Sam Wu" in personalised["message"]

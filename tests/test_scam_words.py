@@ -1,0 +1,56 @@
+"""Money and platform words in their ordinary senses are no scam; scams in disguise are.
+
+A note wrongly called a scam is the worst verdict the course can give, so the innocent family is
+as large as the guilty one: each note below uses a word that scams also use (the platform, a
+meeting, details, winning, late, transfer, fees, returns, released, income, crypto, visa).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import connectwell as cw
+
+RECIPIENT = {"name": "Ana Silva", "company": "Lusa Freight", "skills": ["customs clearance"]}
+
+INNOCENT = [
+    "Hi Ana, I read your LinkedIn article on customs delays. Can you confirm the fix works for rail too?",
+    "Hi Ana, our late investor meeting ran over, so sorry I missed your talk on customs clearance.",
+    "Hi Ana, could you share your details for the speaker badge at the Porto logistics forum?",
+    "Hi Ana, we won the regional export award last year with a customs approach like yours.",
+    "Hi Ana, I'm moving to Lisbon on a transfer to our EU team and would love your view on customs brokers.",
+    "Hi Ana, the conference registration fee is waived for speakers; would you speak on customs clearance?",
+    "Hi Ana, we're hiring a customs lead at Tejo Cargo: salary band €55–65k, and we cover the visa fee.",
+    "Hi Ana, your post on returns processing for e-commerce parcels is exactly our problem at Douro Shop.",
+    "Hi Ana, I run a fintech that gets hauliers paid out faster once invoices are approved; your customs work is why I ask.",
+    "Hi Ana, we're raising money for the Porto children's hospital; sponsorship link: justgiving.com/porto-run",
+    "Hi Ana, my late flight meant I missed you at the Lisbon customs summit; could we talk this week?",
+    "Hi Ana, I manage compliance at a crypto exchange and your customs clearance article answered our audit question.",
+    "Hi Ana, there is no registration fee for our customs meetup on Thursday; would you join the panel?",
+    "Hi Ana, I took the LinkedIn Learning course you recommended on customs clearance; how did you get certified?",
+    "Hi Ana, our side project maps customs codes for small exporters; could I ask how Lusa Freight classifies parts?",
+]
+
+DISGUISED = [
+    "Hi Ana, I mentor a few professionals in crypto trading. My students made 30% last month. 2 seats left.",
+    "Hi Ana, remote data entry job, 25 USD/hour. A small $30 registration fee covers your starter kit.",
+    "Hi Ana, job in Dubai for you, just the visa fee of 300 USD up front to secure it.",
+    "Hi Ana, you must pay for your own visa processing first to start the Doha role.",
+    "Hi Ana, your grant of 50,000 EUR is approved; the funds are released once you pay the 1% processing tax.",
+    "Hi Ana, earn a side income of $500 weekly from your phone, no experience needed.",
+    "Hi Ana, join my bіtсоіn group today.",  # Cyrillic і, с, о inside "bitcoin"
+    "Hi Ana, іnvеst with us and retire early.",
+]
+
+
+@pytest.mark.parametrize("note", INNOCENT)
+def test_ordinary_money_and_platform_words_are_no_scam(note: str) -> None:
+    finding = cw.check({"message": note, "recipient": RECIPIENT})["no-scam"]
+    assert finding.verdict == "pass", finding.message
+
+
+@pytest.mark.parametrize("note", DISGUISED)
+def test_scams_in_disguise_fail_no_scam_with_a_reason(note: str) -> None:
+    finding = cw.check({"message": note, "recipient": RECIPIENT})["no-scam"]
+    assert finding.verdict == "fail", f"no-scam passed: {note!r}"
+    assert "scam" in finding.message and finding.hint
