@@ -215,3 +215,47 @@ def test_the_quick_look_takes_articles_events_and_connections(
     # specific all the same, but the profile knows another contact: the message says so
     assert personalised["verdict"] == "pass"
     assert "Alex Chen" in personalised["message"] and "Sam Wu" in personalised["message"]
+
+
+# ---------------------------------------------------------------- name and skill data
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("Francisco Javier Molina", "Paco"),
+        ("Małgorzata Nowicka", "Gosia"),
+        ("Łukasz Wróbel", "Lukasz"),  # the stroke typed without it
+        ("Giuseppe Marino", "Beppe"),
+    ],
+)
+def test_short_forms_in_other_languages_are_their_name(name: str, greeting: str) -> None:
+    recipient = {**PRIYA, "name": name}
+    note = f"Hi {greeting}, how did you get Kafka lag down at Globex? Ours is at ten seconds."
+    assert _check(note, recipient)["personalised"].verdict == "pass"
+
+
+@pytest.mark.parametrize(
+    ("skill", "note"),
+    [
+        ("financial accounting", "you ran the month-end close for three subsidiaries at Globex"),
+        ("UI design", "your Figma screens for the Globex booking app"),
+        ("Good Distribution Practice", "your GDP audits at Globex"),
+    ],
+)
+def test_a_tool_or_the_work_itself_shows_the_skill(skill: str, note: str) -> None:
+    job = {"title": "Finance Manager", "company": "Acme", "skills": [skill]}
+    recipient = {**PRIYA, "skills": [skill]}
+    message = f"Hi Priya, we're hiring a Finance Manager at Acme; {note} is what the role needs."
+    finding = _check(message, recipient, purpose="job_offer", job=job)["explains-fit"]
+    assert finding.verdict == "pass", finding.message
+
+
+def test_you_have_done_exactly_that_claims_the_described_skills() -> None:
+    job = {"title": "Finance Manager", "company": "Acme", "skills": ["accounts payable", "IFRS"]}
+    recipient = {**PRIYA, "skills": ["accounts payable", "IFRS"]}
+    note = (
+        "Hi Priya, we're looking for someone to look after AP and IFRS reporting for our three "
+        "entities, and you've run exactly that at Globex. Could we talk?"
+    )
+    assert _check(note, recipient, purpose="job_offer", job=job)["explains-fit"].verdict == "pass"

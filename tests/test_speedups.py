@@ -157,6 +157,7 @@ _CORPORA = (
     "tests/corpus/holdout.jsonl",
     "tests/corpus/fresh.jsonl",
     "tests/corpus/blind2.jsonl",
+    "tests/corpus/tune3.jsonl",
 )
 # Scam phrasings and their innocent look-alikes, with the word forms a hand-made trigger list
 # tends to miss (plurals, -ion and -ing forms, symbols).

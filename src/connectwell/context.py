@@ -66,6 +66,11 @@ _STATED_ARTIFACT = re.compile(
     r" (?:about|on)\b"
 )
 _TOPIC_END = re.compile(r"[,.;:!?—–()]| - ")
+_STATED_WORK = re.compile(
+    r"\b(?:congrats|congratulations|well done|kudos|hats off) (?:to you )?(?:on|for)\b"
+    r"|\b(?:you|your team) (?:designed|built|wrote|led|ran|created|founded|organi[sz]ed|launched|"
+    r"restored|published|produced|directed|curated|started|set up|rebuilt|digiti[sz]ed|shipped|opened)\b"
+)
 _EVENT_NOUN = re.compile(
     r"(?:conference|summit|meetup|meet-up|fair|expo|forum|congress|convention|webinar|hackathon|"
     r"festival|symposium|roundtable|dinner|breakfast|mixer|awards|trade show|open day|bootcamp|"
@@ -378,6 +383,16 @@ class Context:
                 continue
             if any(map(_is_content, topic)):
                 found.append(Mention("article", self._original(span), span))
+                break
+        for m in _STATED_WORK.finditer(text):
+            # Something they did, named: "congrats on launching the whale-watch app", "the barns
+            # you designed". Their achievement is specific to them, whether or not it is a reason.
+            lo, hi = max(0, m.start() - 40), min(len(text), m.end() + 40)
+            if any(lo <= s < hi for s, _ in fields):  # "congrats on your new role as <ROLE>"
+                continue
+            near = WORD.findall(text, lo, m.start())[-3:] + WORD.findall(text, m.end(), hi)[:4]
+            if sum(map(_is_content, near)) >= 2:
+                found.append(Mention("work", self._original((m.start(), m.end())), m.span()))
                 break
         for m in _STATED_EVENT.finditer(text) if _EVENT_NOUN.search(text) else ():
             name = m.group("event")

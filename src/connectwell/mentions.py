@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from connectwell.abbreviations import skill_variants
 from connectwell.text import WORD, fold_plain
@@ -154,6 +155,10 @@ def find_skill(text: str, skill: str, masked: list[tuple[int, int]] = ()) -> tup
         span = find_phrase(text, variant, masked)
         if span:
             return span
+    for evidence in skill_evidence(skill):  # "your Figma screens" for UI design
+        span = find_phrase(text, evidence, masked)
+        if span:
+            return span
     candidates = _skill_words(skill)
     for token in candidates:
         if _stem(token) not in text:
@@ -163,6 +168,21 @@ def find_skill(text: str, skill: str, masked: list[tuple[int, int]] = ()) -> tup
             if not _inside(m.span(), masked):
                 return m.span()
     return None
+
+
+@lru_cache(maxsize=1)
+def _evidence_table() -> dict[str, tuple[str, ...]]:
+    import yaml
+
+    path = Path(__file__).parent / "data" / "skill_evidence.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {fold_plain(str(k)): tuple(map(str, v)) for k, v in raw.items()}
+
+
+@lru_cache(maxsize=4096)
+def skill_evidence(skill: str) -> tuple[str, ...]:
+    """Tools and work that show a skill the note does not name (data/skill_evidence.yaml)."""
+    return _evidence_table().get(" ".join(fold_plain(skill).split()), ())
 
 
 @lru_cache(maxsize=4096)

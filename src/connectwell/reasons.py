@@ -19,7 +19,8 @@ from connectwell.text import WORD, sentence_spans
 _ARTIFACT = (
     r"(?:article|post|piece|talk|session|paper|blog|book|podcast|presentation|keynote|thread|"
     r"newsletter|write-?up|report|research|study|panel|webinar|workshop|video|interview|comment|"
-    r"guide|case study|thesis|tutorial|column|essay|op-ed|story|feature|series|lecture|demo|poster)s?"
+    r"guide|case study|thesis|tutorial|column|essay|op-ed|story|feature|series|lecture|demo|poster|"
+    r"course|class|masterclass|training)s?"
 )
 _ACTION = (
     r"(?:ask|learn|hear|compare|discuss|share|swap|exchange|pick|invite|offer|introduce|"
@@ -67,7 +68,7 @@ _CUE_PATTERNS = (
     r"\b(?:is|are|was|were) (?:exactly |just |precisely )?what (?:we|our|i|my)\b",
     # Without "to", as many write English: "I want ask the price", "we would like invite you".
     r"\b(?:i|we) (?:want|would like|wish|need|hope|am want|am wanting) (?:ask|know|buy|order|invite|"
-    r"offer|discuss|request|get|see|talk|meet|learn|apply|propose|share|hire)\b",
+    r"offer|discuss|request|get|see|talk|meet|learn|apply|propose|share|hire|send|show|visit)\b",
     # Something they said: "you mentioned the grant at the panel".
     r"\byou (?:said|mentioned|told|wrote|posted|described|suggested|recommended|asked|promised)\b",
     r"\b(?:fancy|keen on|up for|open to|interested in) (?:a |an )?\w+",
@@ -79,12 +80,20 @@ _CUE_PATTERNS = (
     r"\b(?:is|are) (?:exactly |just |precisely )?what (?:[\w'’-]+ ){0,4}?(?:need|needs|needed|want|wants|"
     r"looking for|lack|lacks|missing|after)\b",
     r"\bwho (?:are|r) (?:you|u)\b",
-    r"\b(?:after|following) (?:our|your|the|we|you|meeting|hearing|seeing|reading|chatting|"
-    r"talking|speaking|watching|attending)\b",
+    # After meeting or reading them ("after our chat", "following your talk at"), not any
+    # "after" ("well deserved after the platform rebuild").
+    r"\b(?:after|following) (?:our|we|you|meeting|hearing|seeing|reading|chatting|talking|speaking|"
+    r"watching|attending)\b",
+    r"\b(?:after|following) (?:your|the) (?:[\w'’-]+ ){0,3}?(?:talk|panel|session|keynote|webinar|"
+    r"presentation|post|article|workshop|conference|event|meetup|call|chat|meeting|lecture|demo|"
+    r"course|interview|podcast|visit|tour|intro|introduction|question|comment|message|note|email|"
+    r"request|advice)s?\b",
+    r"\b(?:i'?m|i’m|i am|we'?re|we’re|we are) (?:really |mainly |just )?after (?:advice|input|help|a|an|"
+    r"some|your|feedback|tips|guidance|ideas|views|thoughts)\b",
     *_REFERENCE_PATTERNS,
     r"\b(?:suggested|recommended|told me|mentioned|introduced|referred|pointed me|put us in touch|"
     r"passed on your|passed me your|gave me your|said you|says you|tells me you|told me you)\b",
-    r"\b(?:we|you and i|you and me) (?:both |all |each )?(?:know|knew|worked|work|met|meet|spoke|talked|"
+    r"\b(?:we|you and i|you and me) (?:both |all |each )?(?:know|knew|worked|work|met|meet|spoke|talked|talk|"
     r"chatted|studied|served|built|spent|sat|were|collaborated|shared|ran|played|volunteered|"
     r"went|trained|taught|did|co-?wrote|co-?authored|presented|competed|overlapped|joined)\b",
     r"\bmutual (?:friend|connection|contact|colleague|acquaintance)\b",
@@ -129,8 +138,13 @@ _CUE_PATTERNS = (
     r"\b(?:reconnect|catch up|stay in touch|keep in touch|follow up|follow-up)\b",
     r"\b(?:is|are|was|were) (?:exactly |just )?(?:the|what|why|how) (?:[\w'’-]+ ){0,4}"
     r"(?:question|problem|issue|challenge|thing|answer|precedent|reason|example|approach)\w*\b",
+    # What their work did for the sender ("your audit tool halved our backlog"); the same verb
+    # about their own results is an observation ("the falls rate halved on your watch").
     r"\b(?:answers|answered|solves|solved|helped|helps|changed|shaped|inspired|convinced|"
-    r"saved|unblocked|informed|fixed|rescued|transformed|improved|reshaped|cut|halved|doubled)\b",
+    r"saved|unblocked|informed|fixed|rescued|transformed|improved|reshaped|cut|halved|doubled)\b"
+    r"(?=[^.!?\n]{0,50}\b(?:our|us|my|me|we|i|i'm|we're)\b)",
+    # Their X fits our Y: "your ICU nursing fits our critical care vacancies".
+    r"\b(?:fits|matches|suits) (?:our|my|what we|exactly what we)\b",
     r"\b(?:fellow)\b",
     r"\babout (?=(?:your|the|our|how|what|why|whether)\b)",
 )

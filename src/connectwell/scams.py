@@ -75,7 +75,7 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"sponsorship|placement|documentation|verification|security|equipment|kit|membership|"
             r"insurance|medical|permit|admin|administrative|refundable|unlock|release)\b"
             r" (?:fee|fees|charge|charges|deposit|cost)\b"
-            r"(?![^.!?\n]{0,30}\b(?:is|are|was|were|will be|gets?) (?:waived|covered|included|paid by us|"
+            r"(?![^.!?\n]{0,60}\b(?:is|are|was|were|will be|gets?) (?:waived|covered|included|paid by us|"
             r"on us|free|refunded by us|reimbursed)\b)"
             r"|\b(?=pay|send|wire|transfer|cover)(?<!\bwe )(?<!\bi )(?<!we'll )(?<!i'll )(?<!will )"
             r"(?<!happy to )(?<!glad to )(?<!we'd )(?<!i'd )(?<!company )(?<!employer )"

@@ -57,6 +57,20 @@ def _mimics_latin(code: int) -> bool:
     )
 
 
+# Letters with a stroke have no Unicode decomposition, yet "Lukasz" is how many type "Łukasz".
+_STROKED = {
+    "ł": "l",
+    "Ł": "l",
+    "ø": "o",
+    "Ø": "o",
+    "đ": "d",
+    "Đ": "d",
+    "ħ": "h",
+    "Ħ": "h",
+    "ı": "i",
+}
+
+
 @lru_cache(maxsize=8192)
 def fold_char(ch: str) -> str:
     """Fold one non-ASCII character; "" for characters that carry nothing a reader sees."""
@@ -66,6 +80,8 @@ def fold_char(ch: str) -> str:
         return ""
     if category in ("Zs", "Zl", "Zp"):
         return " " if category == "Zs" else "\n"
+    if ch in _STROKED:
+        return _STROKED[ch]
     if not unicodedata.decomposition(ch) and not _mimics_latin(ord(ch)):
         # Most of Unicode (CJK, emoji, most scripts) has nothing to unfold: keep it as it is.
         return ch.lower()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from connectwell.context import Context
-from connectwell.mentions import distinctive_tokens, find_skill, shared_skills
+from connectwell.mentions import Mention, distinctive_tokens, find_skill, shared_skills
 from connectwell.reasons import JOB_CUES
 from connectwell.rules.base import JOB, Outcome, Rule, to_priya
 from connectwell.text import fold_plain
@@ -37,6 +37,15 @@ def run(ctx: Context) -> Outcome:
             and _theirs(ctx, m.span)
             and job_words & {t[:5] for t in distinctive_tokens(m.value, 4)}
         ]
+    if not cited and _SAME_AS_THEIRS.search(ctx.text):
+        # "someone to look after AP/AR and IFRS reporting ... and you've run exactly that": the
+        # skills named in the job's description are said to be theirs.
+        cited = [
+            Mention("skill", skill, span)
+            for skill in sorted(relevant)
+            if (span := find_skill(ctx.text, skill))
+            and any(s <= span[0] < e for s, e in ctx.role_descriptions)
+        ]
     if cited:
         return Outcome(
             "pass",
@@ -62,6 +71,10 @@ def run(ctx: Context) -> Outcome:
     return Outcome("fail", message, hint=hint)
 
 
+_SAME_AS_THEIRS = re.compile(
+    r"\byou(?:'ve|’ve| have)? (?:\w+ ){0,2}?(?:done|run|ran|led|managed|handled|built|owned|been doing) "
+    r"(?:exactly |just |precisely )?(?:that|this|the same|all of (?:that|this|it))\b"
+)
 _YOURS = re.compile(r"\b(?:your|you're|you’re|you are|you've|you’ve|as an?)\b")
 
 

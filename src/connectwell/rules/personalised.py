@@ -22,10 +22,11 @@ _KIND_WORDS = {
     "connection": "your shared connection",
     "event": "where you met",
     "shared": "what you share",
+    "work": "something they did",
 }
 
 
-_PRIORITY = ("article", "connection", "event", "shared", "company", "role", "skill")
+_PRIORITY = ("article", "connection", "event", "shared", "work", "company", "role", "skill")
 
 
 def _what_to_mention(ctx: Context) -> str:
