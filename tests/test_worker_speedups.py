@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.api import Course, Gradebook
@@ -20,9 +21,11 @@ from traitlets.config import Config
 
 from connectwell.worker_speedups import (
     CompiledCheckCellMetadata,
+    compiled_output_validation,
     compiled_validator,
     shared_gradebook_engine,
     use_compiled_metadata_check,
+    validate_once,
 )
 
 GOOD = {"grade": True, "grade_id": "q1", "locked": False, "points": 2, "schema_version": 3,
@@ -104,3 +107,54 @@ def test_gradebooks_on_a_workers_snapshot_share_one_engine_and_see_each_others_w
     with Gradebook(url) as gb:
         assert gb.engine is not engine
         assert sorted(s.id for s in gb.students) == ["ada", "grace"]
+
+
+OUTPUTS = [
+    {"output_type": "stream", "name": "stdout", "text": "hi\n"},
+    {"output_type": "stream", "name": "stdin", "text": "hi"},  # no such stream
+    {"output_type": "display_data", "data": {"text/plain": "x"}, "metadata": {}},
+    {"output_type": "display_data", "data": {"text/plain": 7}, "metadata": {}},  # not text
+    {"output_type": "execute_result", "data": {}, "metadata": {}, "execution_count": 3},
+    {"output_type": "execute_result", "data": {}, "metadata": {}},  # no execution_count
+    {"output_type": "error", "ename": "E", "evalue": "v", "traceback": ["t"]},
+    {"output_type": "error", "ename": "E"},
+    {"output_type": "forged", "data": {}},
+]
+
+
+def _made(output: dict[str, Any]) -> str:
+    import nbformat.v4
+
+    try:
+        nbformat.v4.nbbase.validate(nbformat.from_dict(output), "output")
+    except ValidationError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "valid"
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_the_compiled_output_check_says_what_nbformats_says(output: dict[str, Any]) -> None:
+    plain = _made(output)
+    with compiled_output_validation():
+        assert _made(output) == plain
+    import nbformat.v4.nbbase as nbbase
+
+    assert nbbase.validate.__module__ == "nbformat.v4.nbbase"  # restored
+
+
+def test_a_notebook_left_invalid_still_fails_when_validated_once() -> None:
+    from nbconvert.exporters import NotebookExporter
+    from nbconvert.preprocessors import Preprocessor
+
+    class Breaks(Preprocessor):
+        def preprocess(self, nb, resources):  # type: ignore[no-untyped-def]
+            nb.cells[0]["outputs"] = [{"output_type": "forged"}]
+            return nb, resources
+
+    config = Config()
+    validate_once(config)
+    exporter = NotebookExporter(config=config)
+    assert exporter.optimistic_validation
+    exporter.register_preprocessor(Breaks, enabled=True)
+    with pytest.raises(nbformat.ValidationError):
+        exporter.from_notebook_node(new_notebook(cells=[new_code_cell("1")]))

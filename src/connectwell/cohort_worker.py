@@ -59,7 +59,12 @@ from traitlets.config import Config
 from connectwell.autograde import GuardedExecute
 from connectwell.gradebooks import GradebookDB
 from connectwell.kernels import WarmKernels
-from connectwell.worker_speedups import shared_gradebook_engine, use_compiled_metadata_check
+from connectwell.worker_speedups import (
+    compiled_output_validation,
+    shared_gradebook_engine,
+    use_compiled_metadata_check,
+    validate_once,
+)
 
 LOG_LIMIT = 20_000  # characters of nbgrader's log per learner sent back (the tail)
 
@@ -110,7 +115,9 @@ class Worker:
         self.assignment = assignment
         self.app = load_course(course, assignment)
         use_compiled_metadata_check(self.app.config)
+        validate_once(self.app.config)
         self._closing = contextlib.ExitStack()
+        self._closing.enter_context(compiled_output_validation())
         if not sandbox:  # the instructor's explicit choice (connectwell grade --unsandboxed)
             self.app.config.GuardedExecute.sandbox = False
         main = self.app.coursedir

@@ -11,6 +11,15 @@ shared_gradebook_engine  every nbgrader preprocessor opens its own `Gradebook`, 
                  about a dozen times per notebook. A worker's SQLite snapshot belongs to that
                  worker alone, so there the engine is made, and the tables checked, once, and
                  commits do not wait for the disk: the parent merges what matters.
+validate_once    nbconvert checks the whole notebook against nbformat's schema after each of
+                 Autograde's fifteen steps; its own option `optimistic_validation` checks it
+                 once, after the last. A notebook a step left invalid still fails, with
+                 nbconvert's error; only which step did it goes unnamed.
+compiled_output_validation  every output a kernel sends is checked against nbformat's schema
+                 for outputs as it is made (nbformat.v4.new_output); nbformat does that part
+                 with jsonschema, building the check each time. This uses fastjsonschema,
+                 compiled once, and hands anything it rejects to nbformat's own check, so an
+                 invalid output fails with nbformat's own error.
 """
 
 from __future__ import annotations
@@ -103,6 +112,10 @@ def use_compiled_metadata_check(config: Any) -> None:
         ]
 
 
+def validate_once(config: Any) -> None:
+    config.Exporter.optimistic_validation = True
+
+
 def _is_stock_check(step: Any) -> bool:
     return step is CheckCellMetadata or step in (
         "nbgrader.preprocessors.CheckCellMetadata",
@@ -172,3 +185,38 @@ def shared_gradebook_engine(db_url: str) -> Iterator[None]:
         Gradebook.close = original_close  # type: ignore[method-assign]
         if engine is not None:
             engine.dispose()
+
+
+@functools.cache
+def _compiled_definition(ref: str) -> Any:
+    import fastjsonschema
+    import nbformat.v4
+    from nbformat.validator import _get_schema_json
+
+    schema = _get_schema_json(nbformat.v4, version=4, version_minor=nbformat.v4.nbformat_minor)
+    return fastjsonschema.compile({"$ref": f"#/definitions/{ref}", **schema})
+
+
+@contextlib.contextmanager
+def compiled_output_validation() -> Iterator[None]:
+    """While open, nbformat.v4's per-node validation (new_output and friends) runs a compiled
+    schema first; only what that rejects goes to nbformat's own, slower, check."""
+    import fastjsonschema
+    import nbformat.v4.nbbase as nbbase
+
+    original = nbbase.validate
+
+    def validate(node: Any, ref: str | None = None) -> Any:
+        if ref is not None:
+            try:
+                _compiled_definition(ref)(node)
+                return None
+            except fastjsonschema.JsonSchemaException:
+                pass
+        return original(node, ref=ref)
+
+    nbbase.validate = validate
+    try:
+        yield
+    finally:
+        nbbase.validate = original
