@@ -259,3 +259,33 @@ def test_you_have_done_exactly_that_claims_the_described_skills() -> None:
         "entities, and you've run exactly that at Globex. Could we talk?"
     )
     assert _check(note, recipient, purpose="job_offer", job=job)["explains-fit"].verdict == "pass"
+
+
+# ---------------------------------------------------------------- flawed notes that look fine
+
+
+def test_small_talk_questions_and_a_long_warm_up_do_not_come_first() -> None:
+    note = "Hey Priya, how was PyData London? We're hiring Kafka engineers at Acme; could we compare pay bands?"
+    assert _check(note)["motive-upfront"].verdict == "fail"
+    note = (
+        "Hi Priya, as someone who has spent twelve years building data teams, speaking at meetups "
+        "and mentoring juniors in Leeds, I'd like to ask how you sized your Kafka partitions."
+    )
+    finding = _check(note)["motive-upfront"]
+    assert finding.verdict == "fail" and "warm-up" in finding.message
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Priya, I'm expanding my network with leaders in data engineering and came across your Globex profile.",
+        "Hi Priya, thank you for the lovely chat about hiking at the PyData London mixer!",
+    ],
+)
+def test_networking_lines_and_thank_yous_are_no_reason(note: str) -> None:
+    assert _check(note)["has-reason"].verdict == "fail"
+
+
+def test_an_offer_is_a_reason() -> None:
+    note = "Hi Priya, I can share our Kafka lag dashboards from Acme if they help your Globex migration."
+    assert _check(note)["has-reason"].verdict == "pass"

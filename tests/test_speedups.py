@@ -158,6 +158,7 @@ _CORPORA = (
     "tests/corpus/fresh.jsonl",
     "tests/corpus/blind2.jsonl",
     "tests/corpus/tune3.jsonl",
+    "tests/corpus/tune4.jsonl",
 )
 # Scam phrasings and their innocent look-alikes, with the word forms a hand-made trigger list
 # tends to miss (plurals, -ion and -ing forms, symbols).

@@ -29,6 +29,7 @@ from connectwell.reasons import (
     Reason,
     _is_content,
     find_reasons,
+    is_question,
 )
 from connectwell.scams import find_scam
 from connectwell.scenario import Scenario, headline_role
@@ -60,7 +61,8 @@ _LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]++\.?[ ]?){1,3}?)\s*(?:[,:!—–]|\
 _STATED_ARTIFACT = re.compile(
     r"\byour (?P<before>(?:(?!and\b|or\b|your\b)[\w'’-]+ ){0,4}?)(?:article|post|piece|blog|paper|essay|column|"
     r"op-ed|write-?up|newsletter|talk|thread|report|audit|study|research|book|podcast|webinar|"
-    r"presentation|keynote|case study|video|note|guide|thesis|lecture|panel|session|survey)s?"
+    r"presentation|keynote|case study|video|note|guide|thesis|lecture|panel|session|survey|pilot|"
+    r"project|programme|program|trial|initiative|rollout|campaign)s?"
     r"(?: (?P<prep>on|about|regarding|covering|titled|called|for|at|in)\b|(?=[\s,.;:!?—–-]|$))"
     r"|\byou (?P<wrote>wrote|posted|blogged|spoke|talked|presented|published|shared|commented)"
     r" (?:about|on)\b"
@@ -489,18 +491,17 @@ class Context:
             or self.job_mentions
             or self.shared_history
             or self.stated
-            or self._asks_them(found[0])
+            or any(self._asks_them(s, e) for s, e in self.sentences)
         ):
             return []
         return found
 
-    def _asks_them(self, reason: Reason) -> bool:
-        """A question about their own work ("how did you get NAFDAC approval so fast?") is meant
-        for them, even when the profile lists nothing it names; an offer put as a question
-        ("would you like to double your leads?") is not."""
-        s, e = reason.span
+    def _asks_them(self, s: int, e: int) -> bool:
+        """A question about their own work ("how did you get NAFDAC approval so fast?") makes
+        the note theirs, even when the profile lists nothing it names; an offer put as a
+        question ("would you like to double your leads?") does not."""
         return (
-            reason.cue == "?"
+            is_question(self.text, s, e)
             and _ABOUT_THEM.search(self.text, s, e) is not None
             and OFFER_QUESTION.search(self.text, s, e) is None
         )

@@ -37,6 +37,10 @@ _REFERENCE_PATTERNS = (
     rf"caught|listened to|found|followed|remember) (?:your|ur|yr|the|you) (?:[\w'’-]+ ){{0,4}}{_ARTIFACT}\b",
     rf"\b(?:your|ur|the) (?:[\w'’-]+ ){{0,5}}?{_ARTIFACT} (?:on|about|regarding|covering|titled|called|at|in)\b",
     rf"\b(?:your|the) {_ARTIFACT} ['‘\"“]",
+    # Meeting them: "great meeting you at the mixer", "lovely chat about skiing". What prompted the
+    # note, and a reason with a purpose beside it; a thank-you alone asks nothing.
+    r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:meet|meeting|chat|chatting|talk|"
+    r"talking|speak|speaking|comparing|working|swapping|discussing|sharing)\b",
 )
 # Each cue starts where a word starts, with a lower-case letter (the note is folded).
 _CUE_PATTERNS = (
@@ -69,6 +73,12 @@ _CUE_PATTERNS = (
     # Without "to", as many write English: "I want ask the price", "we would like invite you".
     r"\b(?:i|we) (?:want|would like|wish|need|hope|am want|am wanting) (?:ask|know|buy|order|invite|"
     r"offer|discuss|request|get|see|talk|meet|learn|apply|propose|share|hire|send|show|visit)\b",
+    # An offer: "I can share our charging data", "we'd be happy to send our wear logs".
+    r"\b(?:i|we) (?:can|could|would be happy to|'d be happy to|’d be happy to|am happy to|are happy to|"
+    r"would be glad to|'d be glad to) (?:share|send|offer|introduce|give|show|lend|provide|host|"
+    r"sponsor|donate)\b",
+    # The same thing they have: "the same sand soiling your site battles".
+    r"\bthe same (?:[\w'’-]+ ){1,4}?(?:your|you|as you|as your|that you)\b",
     # Something they said: "you mentioned the grant at the panel".
     r"\byou (?:said|mentioned|told|wrote|posted|described|suggested|recommended|asked|promised)\b",
     r"\b(?:fancy|keen on|up for|open to|interested in) (?:a |an )?\w+",
@@ -101,8 +111,6 @@ _CUE_PATTERNS = (
     r"\b(?:met|meeting|meet) (?:with )?(?:you )?(?:at|during|in|on|after|over)\b",
     r"\b(?:speaking|chatting|talking|spoke|chatted|talked) (?:with|to) (?:you|u)\b",
     r"\b(?:we|i) (?:spoke|chatted|talked) (?:at|during|in|on|after|over)\b",
-    r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:meet|meeting|chat|chatting|talk|"
-    r"talking|speak|speaking|comparing|working|swapping|discussing|sharing)\b",
     # seeing *them*, not "great to see Czech engineering on stage"
     r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:see|seeing|catch|catching) (?:you|u)\b",
     # a request without "to": "we'd like two containers", "I'd love your pupils at our open day"
@@ -189,6 +197,7 @@ FILLER = frozenset(
     very just always also new latest recent noticed notice saw seen came across come found see
     hope hoping week weekend day today time soon future way lot lots well doing going nice
     think thought believe feel fit fits perfect ideal role roles position positions job jobs company
+    sometime anytime someday whenever catch
     companies team teams startup start-up fast-growing leading global innovative dynamic top best
     world-class cutting-edge exciting client clients candidate candidates opening openings
     amazing incredible fantastic wonderful brilliant cool fun glad happy pleased keen eager
@@ -209,8 +218,10 @@ FILLER = frozenset(
 
 _EVASIVE = re.compile(
     r"\b(?:no (?:particular|special|real|specific) reason|just (?:networking|connecting|expanding|"
-    r"growing|building|adding)|always good to (?:know|connect|meet|have)|why not|the more the merrier|"
-    r"bigger the network|just because|no reason)\b"
+    r"growing|building|adding)|always (?:good|nice|great|lovely) to (?:know|connect|meet|have)|why not|"
+    r"the more the merrier|bigger the network|just because|no reason|nothing specific|"
+    r"(?:expand|grow|build|widen|broaden)\w* (?:my|our) (?:professional )?network|"
+    r"(?:lots|a lot|so much) in common)\b"
 )
 
 _FUNCTION = frozenset(
@@ -343,12 +354,25 @@ def _reason_in(
             anchor = _YOU.search(text, start, m.end())
             if score_of.reaches(threshold, anchor.start() if anchor else m.start(), end, start):
                 return Reason(m.group().strip(), (m.start(), end))
-    if questions and is_question(text, start, end) and not _is_salad(text, start, end):
+    if (
+        questions
+        and is_question(text, start, end)
+        and not _is_salad(text, start, end)
+        and not _PLEASANTRY.match(text, start)
+    ):
         # A question put to them is a purpose in itself ("how did you get the permit queue
         # moving?"), when it asks about something concrete.
         if score_of.reaches(threshold, start, end):
             return Reason("?", (start, end))
     return _job_reason(text, start, end, jobs)
+
+
+# Questions that are small talk, not a purpose: "how was Web Summit?", "how are things at X?"
+_PLEASANTRY = re.compile(
+    r"[\W_]*(?:so |and )?(?:how (?:was|were|are|is|'s|’s|have you been|did (?:\w+ ){1,4}go)|"
+    r"did you (?:enjoy|have a (?:good|great|nice|lovely))|are you (?:well|ok|okay|keeping)|"
+    r"hope (?:you|all|things|your)|how's it going|what's new)\b(?=(?:[^?]*?\s){0,5}[^?\s]*\?)"
+)
 
 
 def is_question(text: str, start: int, end: int) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from connectwell.context import Context
 from connectwell.rules.base import Outcome, Rule, to_priya
 from connectwell.rules.has_reason import excerpt
@@ -9,6 +11,15 @@ from connectwell.text import WORD
 
 # "Roughly the first 30 words" of the opening sentence.
 OPENING_WORDS = 30
+# Words of praise, admiration or the sender's own story before the reason: more than a few of
+# them and the reader has met the warm-up first ("after years of following your brilliant
+# posts, ... I'd like to ask").
+PREAMBLE_WORDS = 12
+PREAMBLE = re.compile(
+    r"\b(?:admir\w*|brilliant|inspir\w*|amazing|incredible|wonderful|fantastic|gorgeous|fan of|"
+    r"for years|followed|following your|watched your|read every|who has|having (?:spent|worked|"
+    r"watched|read|followed)|hope (?:you|all|this|your)|how was)\b"
+)
 
 
 def run(ctx: Context) -> Outcome:
@@ -22,6 +33,18 @@ def run(ctx: Context) -> Outcome:
     first_start, first_end = ctx.sentences[0]
     reason = reasons[0]
     words_before = len(WORD.findall(ctx.text, ctx.body[0], reason.span[0]))
+    point = reason.span[0]
+    words_to_point = len(WORD.findall(ctx.text, ctx.body[0], point))
+    warm_up = PREAMBLE.search(ctx.text, ctx.body[0], point)
+    if reason.span[0] < first_end and words_to_point > PREAMBLE_WORDS and warm_up:
+        # One long opening sentence can still bury the point: praise or a life story first.
+        return Outcome(
+            "fail",
+            f"The note opens with {words_to_point} words of warm-up (“{warm_up.group()}…”) before "
+            f"the reason.",
+            hint="Start with the reason; keep one short compliment or introduction for after it.",
+            span=ctx.orig((ctx.body[0], point)),
+        )
     if reason.span[0] < first_end and words_before <= OPENING_WORDS:
         return Outcome(
             "pass", "The reason comes first, in the opening sentence.", span=ctx.orig(reason.span)
