@@ -367,15 +367,17 @@ class Sandbox:
                 cmd += ["--ro-bind", etc, etc]
         cmd += ["--ro-bind", str(self.run / "passwd"), "/etc/passwd"]
         cmd += ["--ro-bind", str(self.run / "group"), "/etc/group"]
+        # The private /tmp first: a venv or an editable checkout under /tmp is bound on top of it
+        # below, rather than hidden by it.
+        size = str(lim.disk_mb * MB)
+        cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
+        made.add("/tmp")
         for path in python_paths():
             if str(path) in ("/", "/usr") or path.is_relative_to("/usr"):
                 continue
             parents(path)
             cmd += ["--ro-bind", str(path), str(path)]
         cmd += ["--proc", "/proc", "--dev", "/dev"]
-        size = str(lim.disk_mb * MB)
-        cmd += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
-        made.add("/tmp")
         cmd += ["--perms", "1777", "--size", size, "--tmpfs", HOME]
         parents(Path(INBOX))
         cmd += ["--ro-bind", str(self.inbox), INBOX]
