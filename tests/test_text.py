@@ -175,3 +175,12 @@ def test_sentence_spans_are_ordered_trimmed_and_inside_the_range(
         assert previous <= a < b <= end
         assert not text[a].isspace() and not text[b - 1].isspace()
         previous = b
+
+
+def test_folded_span_is_the_inverse_of_span() -> None:
+    note = "Hi\u200b Priya, ﬁx <COMPANY> now"  # a vanishing space and a ligature that grows
+    folded = fold(note)
+    start = note.index("<COMPANY>")
+    s, e = folded.folded_span(start, start + len("<COMPANY>"))
+    assert folded.text[s:e] == "<company>"
+    assert folded.span(s, e) == (start, start + len("<COMPANY>"))

@@ -172,7 +172,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             """
             suspend suspended suspension locked flagged deactivated deactivate restricted disabled
             compromised unusual verify confirm validate login log sign linkedln lnkd
-                        deactivation deactivating deactivates suspends suspending locking verified verifying verification confirmed confirming validated validating logging logins signing restriction restricting disabling linked inkedin linkedin
+            deactivation deactivating deactivates suspends suspending locking verified verifying verification confirmed confirming validated validating logging logins signing restriction restricting disabling linked inkedin linkedin
 """.split()
         ),
         "",
@@ -184,8 +184,8 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             transfers payment processing clearance activation handling unlock gift giftcard giftcards
             itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp passport birth
             details money funds cash usd btc bitcoin crypto usdt eth ether token tokens address
-                        payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
-            charge cost visa permit ticket processing medical background
+            payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
+            charge cost visa permit ticket medical background
 """.split()
         ),
         "$€£",
@@ -196,7 +196,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             intestate surname inheritance inherit inherited unclaimed kin late lottery lotteries jackpot won prize prizes
             grant award reward rewards winnings compensation funds fund loan payout beneficiary claim
             million billion
-                        grants awards claims claimed claiming released releasing receiving received usd eur gbp m mn
+            grants awards claims claimed claiming released releasing receiving received usd eur gbp m mn
             release disburse disbursed disbursement disbursements disbursing unlock unlocked unlocking
             credited paid transferred
 """.split()
@@ -210,7 +210,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             cryptocurrency cryptocurrencies forex fx usdt ethereum binary signals signal altcoin altcoins
             memecoin memecoins mining x presale pre whitelist airdrop token ico rich millionaire freedom
             quit
-                        cryptos bitcoins tokens presales airdrops icos millionaires doubled doubling risks
+            cryptos bitcoins tokens presales airdrops icos millionaires doubled doubling risks
             trading trader traders invest invests invested investing investor investors investment
             investments portfolio stock stocks side
 """.split()
@@ -334,7 +334,10 @@ _MIXED_SCRIPT = re.compile(
     r"[^\W\d_]*[a-zA-Z])[^\W\d_]*"
 )
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
-DISGUISE = "hides words behind look-alike letters from another alphabet"
+# What each kind of scam find_scam reports does, in words: the families, and the disguise.
+DESCRIPTIONS = {family: words for family, (words, _) in FAMILIES.items()} | {
+    "disguise": "hides words behind look-alike letters from another alphabet"
+}
 
 
 def find_scam(ctx: Context) -> tuple[str, re.Match[str] | Hit, tuple[int, int] | None] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
@@ -21,6 +22,14 @@ class Folded:
     text: str
     # offsets[i] is the index in the original of folded character i; None when they coincide.
     offsets: tuple[int, ...] | None = None
+
+    def folded_span(self, start: int, end: int) -> tuple[int, int]:
+        """The folded span of an original span: the inverse of span()."""
+        if self.offsets is None:
+            return (start, end)
+        # offsets never decrease, so the first folded character at or after each end is found
+        # by bisection.
+        return (bisect_left(self.offsets, start), bisect_left(self.offsets, end))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span back to the original note."""
@@ -126,9 +135,10 @@ TEXTING = {
     "tmrw": "tomorrow", "tmr": "tomorrow", "wk": "week", "tho": "though", "thru": "through",
     "w/o": "without", "w/": "with", "re:": "regarding", "r": "are", "n": "and", "id": "i'd",
 }  # fmt: skip
+# "r", "n" and "id" stand for words only in the places the last three alternatives allow.
+_ANYWHERE = sorted(k for k in TEXTING if k.isalpha() and k not in ("r", "n", "id"))
 _TEXTING = re.compile(
-    r"\b(?:u|ur|urs|ya|abt|yday|yest|qs|pls|plz|thx|thnx|bc|cuz|coz|bcoz|im|ive|dont|cant|wanna|"
-    r"gonna|ppl|msg|mtg|tmrw|tmr|wk|tho|thru)\b(?!['’])"
+    rf"\b(?:{'|'.join(_ANYWHERE)})\b(?!['’])"
     r"|\bb/c\b|\bw/o\b|\bw/(?=\s*\w)|\bre:"
     r"|(?:(?<=\bwe )|(?<=\byou )|(?<=\bthey )|(?<=\bu ))r\b|(?<=[a-z] )n(?= [a-z])"
     r"|\bid(?= (?:love|like|be|appreciate|value|welcome|want)\b)"

@@ -33,17 +33,15 @@ def run(ctx: Context) -> Outcome:
     first_start, first_end = ctx.sentences[0]
     reason = reasons[0]
     words_before = len(WORD.findall(ctx.text, ctx.body[0], reason.span[0]))
-    point = reason.span[0]
-    words_to_point = len(WORD.findall(ctx.text, ctx.body[0], point))
-    warm_up = PREAMBLE.search(ctx.text, ctx.body[0], point)
-    if reason.span[0] < first_end and words_to_point > PREAMBLE_WORDS and warm_up:
+    warm_up = PREAMBLE.search(ctx.text, ctx.body[0], reason.span[0])
+    if reason.span[0] < first_end and words_before > PREAMBLE_WORDS and warm_up:
         # One long opening sentence can still bury the point: praise or a life story first.
         return Outcome(
             "fail",
-            f"The note opens with {words_to_point} words of warm-up (“{warm_up.group()}…”) before "
+            f"The note opens with {words_before} words of warm-up (“{warm_up.group()}…”) before "
             f"the reason.",
             hint="Start with the reason; keep one short compliment or introduction for after it.",
-            span=ctx.orig((ctx.body[0], point)),
+            span=ctx.orig((ctx.body[0], reason.span[0])),
         )
     if reason.span[0] < first_end and words_before <= OPENING_WORDS:
         return Outcome(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectwell.context import Context
 from connectwell.rules.base import Outcome, Rule, to_priya
-from connectwell.scams import DISGUISE, FAMILIES
+from connectwell.scams import DESCRIPTIONS
 
 
 def run(ctx: Context) -> Outcome:
@@ -13,7 +13,7 @@ def run(ctx: Context) -> Outcome:
         family, m, span = found
         return Outcome(
             "fail",
-            f"This note {FAMILIES[family][0] if family in FAMILIES else DISGUISE} (“{' '.join(m.group().split())[:60]}”): the mark of a scam.",
+            f"This note {DESCRIPTIONS[family]} (“{' '.join(m.group().split())[:60]}”): the mark of a scam.",
             hint="Never ask a new contact for money, details or a move off the platform; "
             "if you received this, ignore and report it.",
             span=span,
