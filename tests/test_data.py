@@ -115,6 +115,33 @@ def test_lesson_comments_never_state_a_verdict():
             assert not {"passes", "fails", "pass", "fail"} & set(words), ex.id
 
 
+ALL_EXAMPLES = [ex for stem in COURSE_STEMS for ex in data.lesson_examples(stem)]
+
+
+@pytest.mark.parametrize("ex", ALL_EXAMPLES, ids=lambda ex: ex.id)
+def test_each_lesson_comment_agrees_with_the_report_it_sits_beside(ex):
+    # A comment that says "the reason comes late" beside a report that says the note has no
+    # reason at all teaches a learner to distrust both. `shows` lists what the comment claims.
+    import connectwell as cw
+
+    assert ex.shows, f"{ex.id}: say in `shows` which verdicts its comment claims"
+    report = cw.check(ex)
+    for rule, verdict in ex.shows.items():
+        assert rule in cw.RULES, (ex.id, rule)
+        assert report[rule].verdict == verdict, (ex.id, rule, report[rule].message)
+
+
+def test_the_life_story_and_motive_first_notes_differ_only_in_order():
+    # Lesson 07 says the two notes to Mei differ only in what she reads first: the same words.
+    import re
+
+    words = [
+        sorted(re.findall(r"[\w']+", data.example(i).message.lower()))
+        for i in ("motive-life-story", "motive-first")
+    ]
+    assert words[0] == words[1]
+
+
 def test_example_reads_as_its_scenario():
     ex = data.example("fit-named-skills")
     assert ex.message == ex["message"] == ex.scenario["message"]

@@ -673,7 +673,8 @@ def add_lab(subparsers: Any) -> None:
         "folder",
         nargs="?",
         metavar="FOLDER",
-        help="the ConnectWell repository (default: this folder, or the checkout installed)",
+        help="the course folder: a ConnectWell checkout, or where to keep your copy of the "
+        "course (default: this folder, the checkout installed, or ~/ConnectWell)",
     )
     p.add_argument(
         "--port", type=_port, help="the port to use (default: 8888, or the next free one)"

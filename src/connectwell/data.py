@@ -20,7 +20,7 @@ from typing import Any, Literal
 QUIZ_ANSWERS = ("accept", "ignore", "report")
 QUIZ_SETS = ("incoming", "triage")
 # Keys of a lesson example that are not part of its scenario.
-_EXAMPLE_KEYS = ("id", "profile", "comment")
+_EXAMPLE_KEYS = ("id", "profile", "comment", "shows")
 _SCENARIO_KEYS = ("message", "purpose", "account", "sender", "recipient", "job", "thread")
 
 
@@ -116,6 +116,9 @@ class Example(Mapping[str, Any]):
     comment: str
     scenario: dict[str, Any]
     profile: str = ""
+    # The verdicts the comment claims, rule name -> "pass"/"fail"/"n/a"; a test holds the
+    # checker to them, so a lesson never says one thing while its own report shows another.
+    shows: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def message(self) -> str:
@@ -155,7 +158,13 @@ def example(id: str) -> Example:
 def _example(item: dict[str, Any]) -> Example:
     overrides = {k: v for k, v in item.items() if k not in _EXAMPLE_KEYS and k != "message"}
     scenario = scenario_for(item["profile"], item["message"], **overrides)
-    return Example(item["id"], item.get("comment", ""), scenario, item["profile"])
+    return Example(
+        item["id"],
+        item.get("comment", ""),
+        scenario,
+        item["profile"],
+        dict(item.get("shows") or {}),
+    )
 
 
 # ---------------------------------------------------------------- quiz

@@ -1,8 +1,9 @@
 """`connectwell lab`: JupyterLab on the course, ready for a newcomer.
 
-    connectwell lab                 # the course here, or in the checkout connectwell is from
+    connectwell lab                 # the course here, in the checkout, or in ~/ConnectWell
     connectwell lab PATH --port 9000 --no-browser
 
+Installed from a wheel, it first copies the course into a working folder (connectwell/workspace.py).
 It checks that the course extra is installed, picks a free loopback port and a random token,
 starts JupyterLab in the course folder (course/, exercises/, nbgrader_config.py), waits until it
 answers and prints one address that opens course/01_start_here.ipynb. Ctrl+C stops it.
@@ -54,7 +55,8 @@ NEEDED = {
     "jupyterlab_widgets": "jupyterlab_widgets (shows widgets in JupyterLab)",
     "nbgrader": "nbgrader (the Validate button)",
 }
-INSTALL_HINT = "pip install -e '.[course]'"
+INSTALL_HINT = "pip install -e '.[course]'"  # in a checkout
+WHEEL_INSTALL_HINT = "pip install 'connectwell[course]' (or pipx install 'connectwell[course]')"
 
 CONFIG_DIR = Path(__file__).resolve().parent / "jupyter_config"
 # JupyterLab options that keep it off the network and quiet (see the module docstring).
@@ -128,22 +130,79 @@ def _is_root() -> bool:
 # ---------------------------------------------------------------- before starting
 
 
-def find_course(folder: str | None) -> Path:
-    """The course folder: FOLDER, else the current folder, else the checkout we are installed
-    from (an editable install), whichever has course/ and exercises/."""
+CHECKOUT = Path(__file__).resolve().parents[2]  # the repository, in an editable install
+
+
+def has_course(folder: Path) -> bool:
+    return (folder / "course").is_dir() and (folder / "exercises").is_dir()
+
+
+def is_checkout() -> bool:
+    """Whether connectwell runs from a git checkout (an editable install) rather than a wheel."""
+    return (CHECKOUT / "pyproject.toml").is_file() and has_course(CHECKOUT)
+
+
+def install_hint() -> str:
+    """How to install the course extra, in the words that fit how connectwell was installed."""
+    return INSTALL_HINT if is_checkout() else WHEEL_INSTALL_HINT
+
+
+def find_course(
+    folder: str | None,
+    material: Path | bool | None = True,
+    say: Callable[[str], None] = print,
+) -> Path:
+    """The course folder to open.
+
+    FOLDER if it holds course/ and exercises/; else, without FOLDER, the current folder or the
+    checkout connectwell is installed from. Installed from a wheel, the course the wheel
+    carries is copied into FOLDER, or into ~/ConnectWell (connectwell.workspace), and a copy
+    made earlier is brought up to date without touching what the learner changed.
+    material: the folder holding the course to copy; True (default) for the wheel's own.
+    """
+    from connectwell import workspace
+
+    if material is True:
+        material = workspace.packaged_material()
+    material = material or None
+
+    def copied_into(path: Path) -> Path:
+        assert material is not None
+        for line in workspace.sync(path, material).lines():
+            say(line)
+        return path.resolve()
+
     if folder is not None:
-        candidates = [Path(folder)]
-    else:
-        candidates = [Path.cwd(), Path(__file__).resolve().parents[2]]
-    for candidate in candidates:
-        if (candidate / "course").is_dir() and (candidate / "exercises").is_dir():
-            return candidate.resolve()
-    where = folder if folder is not None else "this folder"
-    if folder is not None and not Path(folder).is_dir():
-        raise LabError(f"{folder}: no such folder; give the ConnectWell repository's path")
+        path = Path(folder).expanduser()
+        if has_course(path):
+            return (
+                copied_into(path)
+                if material and workspace.is_working_folder(path)
+                else path.resolve()
+            )
+        if path.exists() and not path.is_dir():
+            raise LabError(f"{folder} is a file; give a folder for the course, or leave it out")
+        if material is not None:
+            return copied_into(path)
+        if not path.is_dir():
+            raise LabError(f"{folder}: no such folder; give the ConnectWell repository's path")
+        raise LabError(
+            f"{folder} has no course/ and exercises/ folders; give the ConnectWell repository's "
+            "path (connectwell lab PATH), or run `connectwell lab` inside it"
+        )
+    here = Path.cwd()
+    if has_course(here):
+        return (
+            copied_into(here) if material and workspace.is_working_folder(here) else here.resolve()
+        )
+    if is_checkout():
+        return CHECKOUT
+    if material is not None:
+        return copied_into(workspace.default_folder())
     raise LabError(
-        f"{where} has no course/ and exercises/ folders; run `connectwell lab` in the "
-        "ConnectWell repository, or give its path: connectwell lab PATH"
+        "this folder has no course/ and exercises/ folders, and this connectwell carries no "
+        "course; reinstall it with " + WHEEL_INSTALL_HINT + ", or give the course's folder: "
+        "connectwell lab PATH"
     )
 
 
@@ -278,8 +337,8 @@ def run(
     Returns 0 after Ctrl+C, or JupyterLab's own exit status if it stops by itself."""
     missing = missing_packages()
     if missing:
-        raise LabError(f"not installed: {', '.join(missing)}; install them with {INSTALL_HINT}")
-    root = find_course(folder)
+        raise LabError(f"not installed: {', '.join(missing)}; install them with {install_hint()}")
+    root = find_course(folder, say=say)
     if port is None:
         port = free_port()
     elif not port_is_free(port):

@@ -67,7 +67,7 @@ RULE = Rule(
     ),
     must_pass=(
         to_priya(
-            "Hi Priya, I'd like to connect because your Kafka lag article matches a bug we have."
+            "Hi Priya, we have the bug your Kafka lag article describes. Did partitioning fix it?"
         ),
         to_priya("Hi Priya, Alex Chen suggested I ask you about migrating our Airflow DAGs."),
         to_priya(

@@ -28,7 +28,10 @@ def run(ctx: Context) -> Outcome:
         return Outcome(
             "fail",
             "There is no reason anywhere in the note, so none comes first.",
-            hint="Open with why you are writing: 'I'd like to connect because …'.",
+            # Several shapes, not one formula: a hint that always said "I'd like to connect
+            # because …" would teach a new template.
+            hint="Open with why you are writing to them: a question about their work, a problem "
+            "you share, a role, an invitation, or who suggested you get in touch.",
         )
     first_start, first_end = ctx.sentences[0]
     reason = reasons[0]
@@ -76,7 +79,7 @@ RULE = Rule(
     ),
     must_pass=(
         to_priya(
-            "Hi Priya, I'd like to connect because your Kafka lag article fixed our pipeline."
+            "Hi Priya, your Kafka lag article fixed our pipeline; how did you size partitions?"
         ),
         to_priya("Priya, Alex Chen suggested I ask you about our Airflow migration. Thanks!"),
         # the name first and a hello after it; texting shorthand
