@@ -12,6 +12,10 @@ before the rules are tuned on it, and listed with --wrong only after that:
   blind2.jsonl  100, measured on arrival and after tuning on fresh and tune3, then tuned on
   tune4.jsonl   80, mostly flawed notes that look fine: measured on arrival, then tuned on
   blind3a/b     100 by two more writers: never tuned on, never listed (the "(blind)" sets)
+  tune5.jsonl   100, good notes in unusual styles and flaws: measured on arrival, then tuned on
+  blind4.jsonl  100 by another writer, arrived with tune5: never tuned on, never listed
+In tune5 and blind4, scams carry no has-reason or motive-upfront label, as in the calibration
+set (c011, c012): whether a scam's pitch counts as a reason is not what the standard grades.
 This is a measurement, not a test: tests/test_agreement.py
 holds the thresholds for the sets the rules are tuned to.
 """
@@ -35,6 +39,8 @@ SETS = {
     "blind2": ROOT / "tests/corpus/blind2.jsonl",
     "tune4": ROOT / "tests/corpus/tune4.jsonl",
     "blind3 (blind)": (ROOT / "tests/corpus/blind3a.jsonl", ROOT / "tests/corpus/blind3b.jsonl"),
+    "tune5": ROOT / "tests/corpus/tune5.jsonl",
+    "blind4 (blind)": ROOT / "tests/corpus/blind4.jsonl",
 }
 
 
