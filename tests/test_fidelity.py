@@ -283,3 +283,128 @@ def test_small_talk_questions_and_a_long_warm_up_do_not_come_first() -> None:
 def test_an_offer_is_a_reason() -> None:
     note = "Hi Priya, I can share our Kafka lag dashboards from Acme if they help your Globex migration."
     assert _check(note)["has-reason"].verdict == "pass"
+
+
+# ---------------------------------------------------------------- tune5 round
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Priya, could our platform team shadow your Kafka upgrade at Globex next month?",
+        "Hi Priya, we could use a hand with Kafka lag at Acme, which I hear you fixed at Globex.",
+        "Hi Priya, your Lisbon data team's lag dashboards are the model for us; can two of our "
+        "engineers visit?",
+    ],
+)
+def test_a_favour_asked_in_other_words_is_the_reason(note: str) -> None:
+    report = _check(note)
+    assert report["has-reason"].verdict == "pass", report["has-reason"].message
+    assert report["motive-upfront"].verdict == "pass", report["motive-upfront"].message
+
+
+def test_their_own_thing_named_makes_the_note_personal_and_shows_which_words() -> None:
+    recipient = {"name": "Priya Raman", "headline": "Data Engineer"}  # no company on file
+    report = _check(
+        "Hi Priya, how does your Porto data team keep Kafka lag down? Ours is ten.", recipient
+    )
+    assert report["personalised"].verdict == "pass"
+    assert "Porto" in report["personalised"].message
+    # a skill claim is not: the profile's skills settle those
+    report = _check(
+        "Hi Priya, your Python and SQL skills would suit us. Open to a chat?", recipient
+    )
+    assert report["personalised"].verdict == "fail"
+
+
+def test_a_word_in_capitals_is_an_abbreviation_not_texting() -> None:
+    job = {
+        "title": "Senior Quantity Surveyor",
+        "company": "Acme",
+        "skills": ["bills of quantities"],
+    }
+    recipient = {**PRIYA, "skills": ["bills of quantities"]}
+    note = "Priya - we need a QS for our Leeds towers; your bills of quantities at Globex are what we want."
+    finding = _check(note, recipient, purpose="job_offer", job=job)["explains-fit"]
+    assert finding.verdict == "pass", finding.message
+    assert "questions" not in expand_texting(fold("need a QS"), "need a QS").text
+    assert "questions" in expand_texting(fold("2 qs for u"), "2 qs for u").text
+
+
+def test_a_role_named_without_its_grade_but_not_their_own_role() -> None:
+    job = {"title": "Senior Data Engineer", "company": "Acme", "skills": ["Kafka"]}
+    note = "Hi Priya, we need a data engineer at Acme; your Kafka work at Globex fits. Chat?"
+    assert _check(note, purpose="job_offer", job=job)["explains-fit"].verdict == "pass"
+    recipient = {**PRIYA, "headline": "Lead Data Engineer at Globex"}
+    note = (
+        "Hi Priya, Lead Data Engineer at Globex and Kafka too, impressive! Would love to connect."
+    )
+    finding = _check(note, recipient, purpose="job_offer", job=job)["explains-fit"]
+    assert finding.verdict == "fail"
+
+
+def test_a_title_word_in_the_hiring_companys_name_is_no_role() -> None:
+    job = {"title": "Solar Commissioning Lead", "company": "Sunwise Solar", "skills": ["Kafka"]}
+    note = "Hi Priya, we have an exciting <ROLE> opening at Sunwise Solar that matches your Kafka work."
+    report = _check(note, purpose="job_offer", job=job)
+    assert report["explains-fit"].verdict == "fail"
+    assert report["has-reason"].verdict == "pass"  # still a job offer, put to her
+
+
+def test_a_holding_reply_then_the_reason_the_same_day_is_prompt() -> None:
+    thread = [
+        {
+            "from": "recipient",
+            "at": "2026-03-02T09:00:00Z",
+            "text": "What exactly are you looking for?",
+        },
+        {"from": "sender", "at": "2026-03-02T09:05:00Z", "text": "Will write properly soon!"},
+        {
+            "from": "sender",
+            "at": "2026-03-02T15:00:00Z",
+            "text": "We need help sizing Kafka partitions at Acme.",
+        },
+    ]
+    assert (
+        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
+        == "pass"
+    )
+    thread[2]["at"] = "2026-03-04T15:00:00Z"
+    assert (
+        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
+        == "fail"
+    )
+
+
+def test_a_job_post_to_nobody_in_particular_is_canned() -> None:
+    job = {"title": "Night Shift Picker", "company": "Acme", "skills": ["forklift"]}
+    note = (
+        "Hi there, we are hiring a Night Shift Picker at our Leeds depot. Message me if interested!"
+    )
+    assert _check(note, purpose="job_offer", job=job)["not-canned"].verdict == "fail"
+
+
+def test_an_invitation_to_them_or_theirs_is_a_reason() -> None:
+    for note in (
+        "Hi Priya, we'd love your data team at our Kafka hack day in Leeds in May.",
+        "Hi Priya, would you speak at our Leeds Kafka meetup on consumer lag in June?",
+    ):
+        assert _check(note)["has-reason"].verdict == "pass", note
+
+
+def test_how_is_the_weather_is_small_talk() -> None:
+    report = _check("Hi Priya, how's the weather treating you in Lisbon? Congrats on the move!")
+    assert report["has-reason"].verdict == "fail"
+
+
+def test_australian_and_polish_short_forms_are_their_name() -> None:
+    for name, short in (
+        ("Sharon Kearns", "Shaz"),
+        ("Anna Kowalczyk", "Ania"),
+        ("Matías Ferreyra", "Mati"),
+    ):
+        recipient = {**PRIYA, "name": name}
+        note = f"{short}! Quick one: how did Globex get Kafka lag down? Ours is ten seconds."
+        report = _check(note, recipient)
+        assert report["personalised"].verdict == "pass", (name, report["personalised"].message)
+        assert report["motive-upfront"].verdict == "pass", (name, report["motive-upfront"].message)

@@ -29,6 +29,8 @@ INNOCENT = [
     "Hi Ana, there is no registration fee for our customs meetup on Thursday; would you join the panel?",
     "Hi Ana, I took the LinkedIn Learning course you recommended on customs clearance; how did you get certified?",
     "Hi Ana, our side project maps customs codes for small exporters; could I ask how Lusa Freight classifies parts?",
+    "Hi Ana, your talk on taxing crypto gains for freight firms was clear; may I cite it in our customs guide?",
+    "Hi Ana, our customs fees rose 4% a year since 2022; how does Lusa Freight keep returns processing cheap?",
 ]
 
 DISGUISED = [
@@ -40,6 +42,8 @@ DISGUISED = [
     "Hi Ana, earn a side income of $500 weekly from your phone, no experience needed.",
     "Hi Ana, join my bіtсоіn group today.",  # Cyrillic і, с, о inside "bitcoin"
     "Hi Ana, іnvеst with us and retire early.",
+    "Hi Ana, we want 40 containers through Lusa Freight. Before signing, please pay USD 350 to our clearing agent.",
+    "Hi Ana, our Douro vineyard fund pays a fixed 15% p.a. from a minimum of €10k; details on WhatsApp.",
 ]
 
 

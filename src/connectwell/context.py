@@ -73,6 +73,29 @@ _STATED_WORK = re.compile(
     r"|\b(?:you|your team) (?:designed|built|wrote|led|ran|created|founded|organi[sz]ed|launched|"
     r"restored|published|produced|directed|curated|started|set up|rebuilt|digiti[sz]ed|shipped|opened)\b"
 )
+# Their own thing, named: "your Lublin clinic", "your co-op in Lucas do Rio Verde", "your team's
+# burning near Fitzroy Crossing". A proper name after "your" is specific to them even when the
+# profile lists nothing it names. These capitalised words name nothing of theirs.
+_YOUR = re.compile(r"\byour\b")
+_YOUR_CAPITAL = re.compile(r"\b[Yy][Oo][Uu][Rr]\b[^,.;:!?—–()\n]{0,60}?\s[A-Z]")
+# An invitation to them or theirs is about them: "I'd love your Year 9s at our robotics day",
+# "we'd love you on our panel", "would you speak at our meetup?"
+_INVITES_THEM = re.compile(
+    r"\b(?:i'?d|i’d|we'?d|we’d|i would|we would) (?:really |so |also )?(?:love|like) (?:your|you)\b"
+    r"(?! to (?:connect|join my network|add)\b)"
+    r"|\binvit\w* (?:you|your)\b"
+    r"|\b(?:would|could|will|can) you (?:speak|present|join|judge|come|mentor|host|enter|take part|"
+    r"give a talk|be our)\b"
+)
+_NOT_THEIRS = frozenset(
+    "linkedin facebook instagram twitter tiktok whatsapp telegram youtube google zoom teams slack "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december i cv phd mba ceo".split()
+)
+_PHRASE_TURNS = frozenset("our my we us i with for from to".split())
+_SKILL_CLAIM = frozenset(
+    "skill skills expertise experience background knowledge work stack proficiency".split()
+)
 _EVENT_NOUNS = (
     r"(?:conference|summit|meetup|meet-up|fair|expo|forum|congress|convention|webinar|hackathon|"
     r"festival|symposium|roundtable|dinner|breakfast|mixer|awards|trade show|open day|bootcamp|"
@@ -103,6 +126,26 @@ _ROLE_DESCRIPTION = re.compile(
     r"recruiting)(?: (?:a|an|one|two|three|new|another|\d+))?(?: [\w'’-]+)?? (?:person|someone|"
     r"somebody|people|candidate|professional|hand|pro|leader|lead|expert)s? (?:who (?:can|will|could|"
     r"would) |to )"
+)
+_GRADE_BEFORE = re.compile(
+    r"\b(?:senior|sr|snr|junior|jr|jnr|lead|principal|staff|chief|head|associate|assistant)\.? $"
+)
+
+
+@lru_cache(maxsize=1024)
+def _without_grade(title: str) -> tuple[str, str]:
+    """A job title without its grade ("Senior Quantity Surveyor" -> "Quantity Surveyor") and
+    that title's initials ("qs"; empty when fewer than two)."""
+    plain = _GRADE.sub("", title).strip()
+    initials = "".join(w[0] for w in plain.split() if w[:1].isalpha()).lower()
+    return plain, initials if len(initials) >= 2 else ""
+
+
+# A grade before a job title, which a recruiter may leave out when naming the role.
+_GRADE = re.compile(
+    r"^(?:(?:senior|sr\.?|snr|junior|jr\.?|jnr|lead|principal|staff|chief|head|associate|assistant|"
+    r"graduate|trainee|entry-level|mid-level|experienced)\s+)+",
+    re.I,
 )
 _DESCRIPTION_END = re.compile(r"[;.!?\n]|,? (?:and )?(?:your|you|you've|you’ve|you're|you’re)\b")
 
@@ -174,7 +217,7 @@ class Context:
     def __init__(self, scenario: Scenario, options: Options | None = None):
         self.scenario = scenario
         self.options = options or Options()
-        self.note: Folded = expand_texting(fold(scenario.message))
+        self.note: Folded = expand_texting(fold(scenario.message), scenario.message)
         self.text = self.note.text
 
     # ------------------------------------------------------------ shape of the note
@@ -405,7 +448,40 @@ class Context:
                 continue
             found.append(Mention("connection", self._original((s, e)), (s, e)))
             break
-        return found
+        # The last resort, and the dearest look: a proper name after "your".
+        return found or self._their_named_things(fields)
+
+    def _their_named_things(self, fields: list[tuple[int, int]]) -> list[Mention]:
+        """ "your <up to six words, one of them a proper name>" within one phrase."""
+        # Most notes have no capital letter in a phrase after "your": one look settles that.
+        if not _YOUR_CAPITAL.search(self.scenario.message):
+            return []
+        text = self.text
+        blocked = self.masked + fields
+        for m in _YOUR.finditer(text):
+            limit = min(len(text), m.end() + 60)
+            stop = _TOPIC_END.search(text, m.end(), limit)
+            words = list(WORD.finditer(text, m.end(), stop.start() if stop else limit))[:6]
+            named = None
+            for w in words:
+                word = w.group()
+                if word in _PHRASE_TURNS:
+                    break  # the phrase has turned to the sender's own, or to someone else
+                if word in _SKILL_CLAIM:
+                    # "your Python and SQL skills": a skill claim, which the profile's skills
+                    # settle; a name after it still counts ("your BOQ work on Eko Atlantic").
+                    named = None
+                elif named is None and self.is_capitalised(w.start()) and _is_content(word):
+                    named = w
+            if (
+                named is not None
+                and named.group() not in _NOT_THEIRS
+                and not any(a <= named.start() < b for a, b in blocked)
+                and not self._is_recipient_name(named.group())
+            ):
+                span = (m.start(), words[-1].end())
+                return [Mention("work", self._original(span), span)]
+        return []
 
     def _original(self, span: tuple[int, int]) -> str:
         s, e = self.note.span(*span)
@@ -420,13 +496,37 @@ class Context:
         job = self.scenario.job
         if not job or not job.title:
             return []
-        for form in (job.title, *variants(job.title)):  # "Sr Backend Eng", "QA/QC Mgr"
+        # The title as written, its short forms ("Sr Backend Eng", "QA/QC Mgr"), and the same
+        # without its grade, which recruiters often leave out ("a React Native dev").
+        plain, initials = _without_grade(job.title)
+        for form in (job.title, *variants(job.title)):
             span = find_phrase(self.text, form)
             if span and not _after_a_number(self.text, span[0]):
                 return [span]
+        if plain and plain != job.title:
+            # Not their own current role ("Lead Data Engineer at Sakura Rail, impressive!").
+            own = [m.span for m in self.details if m.kind == "role"]
+            for form in (plain, *variants(plain)):
+                span = find_phrase(self.text, form)
+                if (
+                    span
+                    and not _after_a_number(self.text, span[0])
+                    and not _GRADE_BEFORE.search(self.text, 0, span[0])
+                    and not any(s <= span[0] < e for s, e in own)
+                ):
+                    return [span]
+        # Its initials, in capitals: "a QS" for a Quantity Surveyor.
+        if initials and initials in self.text:
+            for m in re.finditer(rf"\b{initials}s?\b", self.text):
+                s, e = self.note.span(m.start(), m.end())
+                if self.scenario.message[s:e].isupper():
+                    return [m.span()]
         # "hiring Wind Turbine Technicians" or a description ending in the title's head noun;
-        # not a word of their own skill ("your blast design work" names no Blast Engineer role)
+        # not a word of their own skill ("your blast design work" names no Blast Engineer role),
+        # nor of the hiring company's name ("an opening at Sunwise Solar" names no solar role).
         theirs = [m.span for m in self.details if m.kind == "skill"]
+        if job.company and (company := find_phrase(self.text, job.company)):
+            theirs.append(company)
         head = distinctive_tokens(job.title, 4)
         for token in reversed(head):
             for m in stem_pattern(token).finditer(self.text):
@@ -481,6 +581,7 @@ class Context:
             or self.shared_history
             or self.stated
             or any(self._asks_them(s, e) for s, e in self.sentences)
+            or _INVITES_THEM.search(self.text, *self.body)
         ):
             return []
         return found

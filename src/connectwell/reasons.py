@@ -128,6 +128,12 @@ _CUE_PATTERNS = (
     r"available|keen|happy|consider|share|tell|talk|speak|join|help|mind|compare|swap|send|review|"
     r"look|meet|chat|introduce|recommend|advise|mentor|walk|show|explain|point)\b",
     r"\b(?:can|could|shall|may) (?:we|i)\b",
+    # A favour asked in other words: "could use a hand with geothermal loops", "could our
+    # cooperative visit your farm?", "can two of our rangers come out for a burn?"
+    r"\b(?:could|can) (?:really |definitely )?use (?:a hand|some help|help|your|some advice|advice|a tip|"
+    r"tips|some input|input|a second opinion)\b",
+    r"\b(?:can|could|may|might) (?:our|my|two of our|one of our|some of our|a few of our) (?:[\w'’-]+ ){0,4}?"
+    r"(?:visit|come|join|see|talk|meet|send|ask|borrow|use|get|have|learn|shadow|try|tour|call|sit in)\b",
     r"\b(?:looking|hoping|searching|asking) for (?:advice|input|a|an|someone|help|your|feedback|"
     r"tips|guidance|views|thoughts|perspective|partners?|volunteers?|speakers?|mentors?)\b",
     r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also |just )?(?!doing\b|going\b|"
@@ -153,6 +159,10 @@ _CUE_PATTERNS = (
     r"(?=[^.!?\n]{0,50}\b(?:our|us|my|me|we|i|i'm|we're)\b)",
     # Their X fits our Y: "your ICU nursing fits our critical care vacancies".
     r"\b(?:fits|matches|suits) (?:our|my|what we|exactly what we)\b",
+    # A fit or a help put the other way round: "an opening that matches your PV commissioning
+    # background", "your experience at Red Star Express would really help us".
+    r"\b(?:fits|matches|match|suits) (?:exactly |perfectly |closely )?(?:your|you)\b",
+    r"\b(?:would|could|will|can|might) (?:really |greatly |hugely |so )?help (?:us|me|our|my)\b",
     r"\b(?:fellow)\b",
     r"\babout (?=(?:your|the|our|how|what|why|whether)\b)",
 )
@@ -175,7 +185,8 @@ SHARED_HISTORY = re.compile(
 # Cues of a job offer. They count as a reason only where the fragment names the job itself (its
 # title or the title's head noun): "an exciting opportunity at a leading company" names nothing.
 JOB_CUES = re.compile(
-    r"\b(?:hiring|recruiting|headhunting|hire|recruit)\b"
+    r"\b(?:hiring|recruiting|headhunting|hire|recruit|chasing|scouting for|hunting for|on the hunt for|"
+    r"on the lookout for)\b"
     r"|\b(?:role|position|opening|vacancy|vacancies|job|post|opportunity|opportunities)\b"
     r"|\b(?:need|needs|needed|seeking|seeks|looking for|searching for|want|wants|require|requires)"
     r" (?:a|an|someone|people|two|three|several|new|\d+)\b"
@@ -369,7 +380,7 @@ def _reason_in(
 
 # Questions that are small talk, not a purpose: "how was Web Summit?", "how are things at X?"
 _PLEASANTRY = re.compile(
-    r"[\W_]*(?:so |and )?(?:how (?:was|were|are|is|'s|’s|have you been|did (?:\w+ ){1,4}go)|"
+    r"[\W_]*(?:so |and )?(?:how(?:'s|’s| (?:was|were|are|is|'s|’s|have you been|did (?:\w+ ){1,4}go))|"
     r"did you (?:enjoy|have a (?:good|great|nice|lovely))|are you (?:well|ok|okay|keeping)|"
     r"hope (?:you|all|things|your)|how's it going|what's new)\b(?=(?:[^?]*?\s){0,5}[^?\s]*\?)"
 )
@@ -450,7 +461,7 @@ QUESTION_WHY = re.compile(
             r"\bwhat(?:'s|’s| is) the (?:reason|context|occasion)\b",
             r"\bcurious (?:how|why|what)\b",
             r"\bwhat (?:would|do|did) you (?:like|want|have in mind|need|wish)\b",
-            r"\bwhat are you (?:looking for|after|hoping)\b",
+            r"\bwhat (?:exactly |precisely )?are you (?:looking for|after|hoping)\b",
             r"\bto what do i owe\b",
             r"\bwhy me\b",
             r"\bwhat(?:'s|’s| is) (?:up|this)\??$",

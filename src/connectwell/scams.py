@@ -63,6 +63,10 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|details(?=[^.!?\n]{0,60}\b(?:payments?|pay|transfer|funds?|prize|claim|release|bank|"
             r"fees?|processing|wallet|refund)\b))"
             r"|\bcvv\b|\bsocial security number\b|\bpin (?:code|number)\b|\bpaypal (?:me|details)\b"
+            # A sum the recipient is told to pay: "pls pay the EUR 480 registration to our agent".
+            r"|\b(?:pls|plz|please|kindly|must|need to|have to|required to) (?:first )?"
+            r"(?:pay|wire|transfer|deposit)\w* (?:us |me |our agent )?(?:the |a |an )?(?:sum of )?"
+            r"(?:[$€£]|(?:usd|eur|gbp|rm|inr|ngn|kes|ghs|zar|php|aed|idr|rp)\b|\d)"
             # A fee the recipient is to pay before a job, a visa or a payout: "a small $30
             # registration fee covers your starter kit", "the visa fee of 300 usd up front".
             r"|\b(?=registration|onboarding|application|enrol|training|starter|joining|visa|sponsorship|"
@@ -128,7 +132,14 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"profits?|returns?|guarantee\w*)"
             r"|\b(?:trading|invest\w*|forex|gold|crypto\w*)\b[^.!?\n]{0,60}\b(?:made me rich|rich|millionaire|"
             r"financial freedom|quit my job)\b"
-            r"|\b(?:bitcoin|btc|crypto\w*|forex|fx|usdt|ethereum|binary options?|(?:trading )?signals? (?:group|channel)|"
+            # A fixed yearly rate is a promise: "our cattle fund pays a fixed 18% p.a."
+            r"|\b(?:fixed|guaranteed|steady|stable|pays?|paying) (?:a |an )?(?:fixed |guaranteed )?\d+(?:\.\d+)? ?% "
+            r"(?:p\.? ?a\b|pa\b|per annum|a year|per year|annual\w*|yearly|returns?)"
+            # Crypto as a topic of tax or reporting is no pitch: "your article on taxing crypto gains".
+            # (The look-ahead first: the look-behinds then run only where such a word starts.)
+            r"|\b(?=bitcoin|btc|crypto|forex|fx|usdt|ethereum|binary|signal|trading|altcoin|memecoin|mining)"
+            r"(?<!tax )(?<!taxing )(?<!taxes on )(?<!tax on )(?<!taxation of )(?<!reporting )(?<!declaring )"
+            r"(?:bitcoin|btc|crypto\w*|forex|fx|usdt|ethereum|binary options?|(?:trading )?signals? (?:group|channel)|"
             r"altcoins?|memecoins?|mining pool)\b[^.!?\n]{0,80}\b(?:invest\w*|profits?|returns?|roi|earn\w*|gains?|"
             r"make \$|\d+x|income|double)\b"
             r"|\b(?:invest\w*|profits?|returns?|earn\w*|gains?|income)\b[^.!?\n]{0,80}\b(?:bitcoin|btc|crypto\w*|forex|usdt|"
@@ -186,6 +197,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             details money funds cash usd btc bitcoin crypto usdt eth ether token tokens address
             payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
             charge cost visa permit ticket medical background
+            pay payable deposited depositing wires
 """.split()
         ),
         "$€£",

@@ -149,14 +149,17 @@ _TEXTING_WORDS = frozenset(k for k in TEXTING if k.isalpha())
 _LETTERS = re.compile(r"[a-z]+")
 
 
-def expand_texting(folded: Folded) -> Folded:
+def expand_texting(folded: Folded, original: str | None = None) -> Folded:
     """The folded note with texting shorthand spelt out; positions still map to the original
-    (each spelt-out word maps to the shorthand it replaced)."""
+    (each spelt-out word maps to the shorthand it replaced). Given the original, a word written
+    in capitals is left alone: "QS" is a quantity surveyor, not "qs" for questions."""
     text = folded.text
     # Most notes hold no shorthand at all: a look at their words settles that.
     if _TEXTING_WORDS.isdisjoint(_LETTERS.findall(text)) and "/" not in text and "re:" not in text:
         return folded
     matches = list(_TEXTING.finditer(text))
+    if original is not None and not original.isupper():
+        matches = [m for m in matches if not _in_capitals(folded, original, m)]
     if not matches:
         return folded
     pieces: list[str] = []
@@ -177,6 +180,12 @@ def expand_texting(folded: Folded) -> Folded:
     base = folded.offsets
     offsets = tuple(where) if base is None else tuple(base[i] for i in where)
     return Folded("".join(pieces), offsets or (0,))
+
+
+def _in_capitals(folded: Folded, original: str, m: re.Match[str]) -> bool:
+    s, e = folded.span(m.start(), m.end())
+    word = original[s:e]
+    return len(word) >= 2 and word.isalpha() and word.isupper()
 
 
 @lru_cache(maxsize=8192)
@@ -239,6 +248,8 @@ _GREETING = re.compile(rf"[\W_]*(?:{GREETING_WORDS})\b", re.IGNORECASE)
 # an emoji or the end of the line.
 _GREETING_TAIL = re.compile(
     r"(?:[ \t]+(?:mr|mrs|ms|dr|prof|sr|engr)\.)?"
+    # an unfilled field where the name goes: "Hi [Name],", "Hello {{first_name}}!"
+    r"(?:[ \t]+(?:\[[^\]\n]{1,30}\]|\{\{?[^}\n]{1,30}\}\}?|<[^>\n]{1,30}>))?"
     r"(?:[ \t]+[^\W_]+(?:['’\-][^\W_]+)*){0,4}?[ \t]*(?:[^\w\s]+|\n|$)"
     # "long time (no see)!" belongs to the hello, not to what the note says
     r"(?:[ \t]*long time(?: no (?:see|speak|talk))?[ \t]*[^\w\s]+)?"

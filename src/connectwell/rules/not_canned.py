@@ -43,7 +43,10 @@ def run(ctx: Context) -> Outcome:
             f"A scam pitch is a form letter by nature: nothing in it is really meant for {first}.",
             hint="Don't send it; if you received it, report it.",
         )
-    if not (ctx.details or ctx.stated or ctx.shared_history or ctx.reasons):
+    about_them = ctx.details or ctx.stated or ctx.shared_history
+    # A reason with neither their name nor anything of theirs is a post to anyone: "Hi there,
+    # we are hiring a Night Shift Milker ... message me if interested!"
+    if not about_them and (not ctx.reasons or not ctx.name_mentions):
         return Outcome(
             "fail",
             f"Nothing in the note is specific to {first}: it could be sent, unchanged, to anyone.",

@@ -35,26 +35,32 @@ def run(ctx: Context) -> Outcome:
         return Outcome(
             "n/a", "Nobody has asked why you want to connect, so there is nothing to answer yet."
         )
-    reply = next((m for m in thread if m.author == "sender" and m.at >= question.at), None)
-    if reply is None:
+    replies = [m for m in thread if m.author == "sender" and m.at >= question.at]
+    if not replies:
         return Outcome(
             "fail",
             "They asked why you want to connect and never got an answer.",
             hint="Reply today with the reason, in one or two sentences.",
         )
-    delay = (reply.at - question.at).total_seconds()
-    if delay > window.total_seconds():
+    # "Will write more soon!" and, four hours later, the reason: the answer is the first reply
+    # in time that gives the reason, not only the first reply.
+    in_time = [m for m in replies if m.at - question.at <= window]
+    answer = next((m for m in in_time if states_reason(m.text)), None)
+    if answer is None and not in_time:
+        delay = (replies[0].at - question.at).total_seconds()
         return Outcome(
             "fail",
             f"The reply came {_hours(delay)} after they asked; answer within {_hours(window.total_seconds())}.",
             hint="Answer the same day: a slow reply reads as a request you didn't care about.",
         )
-    if not states_reason(reply.text):
+    if answer is None:
+        delay = (in_time[0].at - question.at).total_seconds()
         return Outcome(
             "fail",
             f"The reply came within {_hours(delay)} but does not say why you want to connect.",
             hint="Answer the question: the concrete reason, not small talk.",
         )
+    delay = (answer.at - question.at).total_seconds()
     return Outcome("pass", f"Answered with a reason {_hours(delay)} after they asked.")
 
 
@@ -86,9 +92,25 @@ RULE = Rule(
         to_priya(
             _NOTE, thread=_thread(_WHY, "Oh, no particular reason, always good to know people!")
         ),
+        # the holding reply was quick, the reason came two days later
+        to_priya(
+            _NOTE,
+            thread=[
+                *_thread(_WHY, "Will write more soon!", at="2026-03-02T09:10:00Z"),
+                {"from": "sender", "at": "2026-03-04T13:00:00Z", "text": _ANSWER},
+            ],
+        ),
     ),
     must_pass=(
         to_priya(_NOTE, thread=_thread(_WHY, _ANSWER)),
+        # a holding reply, then the reason the same day
+        to_priya(
+            _NOTE,
+            thread=[
+                *_thread(_WHY, "Will write more soon!", at="2026-03-02T09:10:00Z"),
+                {"from": "sender", "at": "2026-03-02T13:00:00Z", "text": _ANSWER},
+            ],
+        ),
         to_priya(
             _NOTE,
             thread=_thread(
