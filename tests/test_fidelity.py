@@ -408,3 +408,78 @@ def test_australian_and_polish_short_forms_are_their_name() -> None:
         report = _check(note, recipient)
         assert report["personalised"].verdict == "pass", (name, report["personalised"].message)
         assert report["motive-upfront"].verdict == "pass", (name, report["motive-upfront"].message)
+
+
+# ---------------------------------------------------------------- blind4 round
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hola Priya, ¿podríamos hablar 20 minutos sobre tu artículo de Kafka? Es justo lo que "
+        "necesitamos en Acme.",
+        "Estimada Sra. Raman, le escribo para invitarla a presentar su trabajo sobre Kafka en "
+        "nuestro congreso de Lisboa.",
+        "Olá Priya, gostaria de saber como a Globex reduziu o atraso do Kafka.",
+    ],
+)
+def test_a_note_in_spanish_or_portuguese_gives_its_reason_first(note: str) -> None:
+    report = _check(note)
+    assert report["has-reason"].verdict == "pass", report["has-reason"].message
+    assert report["motive-upfront"].verdict == "pass", report["motive-upfront"].message
+
+
+def test_bank_details_and_an_inheritance_asked_for_in_spanish_are_a_scam() -> None:
+    note = (
+        "Estimada Sra. Raman, le escribo por la herencia de un cliente con su apellido. "
+        "Necesito sus datos bancarios."
+    )
+    assert _check(note)["no-scam"].verdict == "fail"
+
+
+def test_wanting_what_is_theirs_is_about_them_but_a_pitch_is_not() -> None:
+    recipient = {"name": "Priya Raman"}  # nothing on file
+    good = "Hi Priya, we'd like to stock your oat biscuits in our three Leeds shops; trade prices?"
+    assert _check(good, recipient)["has-reason"].verdict == "pass"
+    pitch = "Hi Priya, our tool can halve your hosting bill in a week. Quick call?"
+    assert _check(pitch, recipient)["has-reason"].verdict == "fail"
+
+
+def test_a_fellow_of_the_trade_is_no_reason_without_a_purpose() -> None:
+    assert (
+        _check("Hi Priya, great to see a fellow Leeds data engineer at Globex. Let's connect!")[
+            "has-reason"
+        ].verdict
+        == "fail"
+    )
+    assert (
+        _check(
+            "Hi Priya, as a fellow Kafka user at Acme, could I ask how Globex sizes partitions?"
+        )["has-reason"].verdict
+        == "pass"
+    )
+
+
+def test_since_your_days_at_is_a_time_not_a_cause() -> None:
+    note = (
+        "Priya, I've followed your career since your Globex days and you are one of the best "
+        "engineers I know. At Acme we're hiring a Kafka lead, and your lag work fits."
+    )
+    assert _check(note)["motive-upfront"].verdict == "fail"
+
+
+def test_their_work_named_by_the_skills_last_word_explains_the_fit() -> None:
+    job = {"title": "Resident Engineer", "company": "Acme", "skills": ["bridge piling"]}
+    recipient = {**PRIYA, "skills": ["bridge piling"]}
+    note = "Hi Priya, we're hiring a Resident Engineer at Acme; your piling work on the Tyne crossing fits."
+    assert _check(note, recipient, purpose="job_offer", job=job)["explains-fit"].verdict == "pass"
+    # another kind of the same thing is not hers
+    job = {"title": "Claims Adjuster", "company": "Acme", "skills": ["property claims"]}
+    recipient = {**PRIYA, "skills": ["motor claims"]}
+    note = "Hi Priya, I'm hiring a Claims Adjuster at Acme; your property claims background fits."
+    assert _check(note, recipient, purpose="job_offer", job=job)["explains-fit"].verdict == "fail"
+
+
+def test_grateful_for_advice_is_a_request() -> None:
+    note = "Dear Priya, I am a final-year student in Leeds and would be grateful for ten minutes of advice on data roles at Globex."
+    assert _check(note)["has-reason"].verdict == "pass"

@@ -13,6 +13,7 @@ from rapidfuzz.distance import OSA
 
 from connectwell.abbreviations import WORDS, title_short_forms, variants
 from connectwell.mentions import (
+    STOPWORDS,
     Mention,
     company_variants,
     distinctive_tokens,
@@ -70,6 +71,7 @@ _STATED_ARTIFACT = re.compile(
 _TOPIC_END = re.compile(r"[,.;:!?—–()]| - ")
 _STATED_WORK = re.compile(
     r"\b(?:congrats|congratulations|well done|kudos|hats off) (?:to you )?(?:on|for)\b"
+    r"|\b(?:won|earned|got) you (?:the|a|an|first|second|third)\b"
     r"|\b(?:you|your team) (?:designed|built|wrote|led|ran|created|founded|organi[sz]ed|launched|"
     r"restored|published|produced|directed|curated|started|set up|rebuilt|digiti[sz]ed|shipped|opened)\b"
 )
@@ -78,6 +80,19 @@ _STATED_WORK = re.compile(
 # profile lists nothing it names. These capitalised words name nothing of theirs.
 _YOUR = re.compile(r"\byour\b")
 _YOUR_CAPITAL = re.compile(r"\b[Yy][Oo][Uu][Rr]\b[^,.;:!?—–()\n]{0,60}?\s[A-Z]")
+# Wanting what is theirs is about them: "we'd like to stock your picual", "could our team reuse
+# your firmware?". Doing something *to* theirs ("halve your hosting bill") is a pitch instead.
+_WANTS_THEIRS = re.compile(
+    r"\b(?:stock|buy|order|reuse|borrow|license|licence|adopt|book|feature|quote|cite|tour|want|copy|"
+    r"learn from|sell|distribute|import|carry|translate|adapt|replicate|bring) (?:[\w'’-]+ ){0,2}?your\b"
+    r"(?! (?:business|company|team's growth|sales|revenue|costs?|bills?|leads|growth|profits?|network)\b)"
+)
+# "Your" in Spanish, Portuguese, French and Italian notes: a reason there that says "tu estudio"
+# or "su programa" is about them, as "your study" is in English.
+_YOURS_ELSEWHERE = re.compile(
+    r"\b(?:tu|tus|su|sus|usted|voce|seu|sua|seus|suas|teu|tua|votre|vos|ton|tes|vostro|vostra|tuo|tua)"
+    r" [a-z]{4,}"
+)
 # An invitation to them or theirs is about them: "I'd love your Year 9s at our robotics day",
 # "we'd love you on our panel", "would you speak at our meetup?"
 _INVITES_THEM = re.compile(
@@ -124,12 +139,31 @@ _NOT_A_REFERRER = frozenset(
 _ROLE_DESCRIPTION = re.compile(
     r"\b(?:need|needs|needed|looking for|seeking|hiring|searching for|want|wants|require|requires|"
     r"recruiting)(?: (?:a|an|one|two|three|new|another|\d+))?(?: [\w'’-]+)?? (?:person|someone|"
-    r"somebody|people|candidate|professional|hand|pro|leader|lead|expert)s? (?:who (?:can|will|could|"
-    r"would) |to )"
+    r"somebody|people|candidate|professional|hand|pro|leader|lead|expert|engineer|developer|manager|"
+    r"nurse|driver|technician|analyst|designer|accountant|electrician|teacher|chef|operator|specialist|"
+    r"consultant|coordinator|officer|scientist|researcher|architect|planner|buyer|surveyor)s? "
+    r"(?:who (?:can|will|could|would) |to )"
 )
 _GRADE_BEFORE = re.compile(
     r"\b(?:senior|sr|snr|junior|jr|jnr|lead|principal|staff|chief|head|associate|assistant)\.? $"
 )
+
+
+# Two capitals that are words or countries of their own, not anyone's initials.
+_NOT_INITIALS = frozenset(
+    "us ok am pm it id tv uk eu un ai no so to on in at of or an as be do go".split()
+)
+
+
+@lru_cache(maxsize=4096)
+def _initials(phrase: str) -> tuple[str, ...]:
+    """The initials a phrase of two or more words may be written as: every word's ("boq" for
+    bills of quantities), and the content words' alone ("bq")."""
+    words = [w for w in re.split(r"[\s/-]+", fold_plain(phrase)) if w[:1].isalpha()]
+    if len(words) < 2:
+        return ()
+    forms = ["".join(w[0] for w in words), "".join(w[0] for w in words if w not in STOPWORDS)]
+    return tuple(dict.fromkeys(f for f in forms if len(f) >= 2 and f not in _NOT_INITIALS))
 
 
 @lru_cache(maxsize=1024)
@@ -347,7 +381,7 @@ class Context:
         if (role and role != r.headline) or (role and r.company):
             add("role", role, find_phrase(text, role, masked))
         for skill in r.skills:
-            add("skill", skill, find_skill(text, skill, masked))
+            add("skill", skill, find_skill(text, skill, masked) or self._initials_of(skill))
         for title in r.articles:
             add("article", title, self._find_topic(title, 2))
         for person in r.shared_connections:
@@ -362,6 +396,17 @@ class Context:
         for event in r.events:
             add("event", event, self._find_topic(event, 1, proper=True))
         return found
+
+    def _initials_of(self, phrase: str) -> tuple[int, int] | None:
+        """A phrase written as its initials, in capitals: "BOQ" for bills of quantities."""
+        for initials in _initials(phrase):
+            if initials not in self.text:
+                continue
+            for m in re.finditer(rf"\b{initials}s?\b", self.text):
+                s, e = self.note.span(m.start(), m.end())
+                if self.scenario.message[s:e].isupper():
+                    return m.span()
+        return None
 
     def _find_topic(self, title: str, need: int, proper: bool = False) -> tuple[int, int] | None:
         """A title named whole, or enough of its distinctive words to make the topic clear."""
@@ -582,6 +627,8 @@ class Context:
             or self.stated
             or any(self._asks_them(s, e) for s, e in self.sentences)
             or _INVITES_THEM.search(self.text, *self.body)
+            or _WANTS_THEIRS.search(self.text, *self.body)
+            or _YOURS_ELSEWHERE.search(self.text, *self.body)
         ):
             return []
         return found

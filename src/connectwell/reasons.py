@@ -41,6 +41,8 @@ _REFERENCE_PATTERNS = (
     # note, and a reason with a purpose beside it; a thank-you alone asks nothing.
     r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:meet|meeting|chat|chatting|talk|"
     r"talking|speak|speaking|comparing|working|swapping|discussing|sharing)\b",
+    # "a fellow Porto pharmacist": what you share, and a reason only with a purpose beside it.
+    r"\bfellow\b",
 )
 # Each cue starts where a word starts, with a lower-case letter (the note is folded).
 _CUE_PATTERNS = (
@@ -48,7 +50,10 @@ _CUE_PATTERNS = (
     # "since" as "because", not as "since 2019" or "it's been ages since"
     r"\bsince\b(?<!ages since)(?<!years since)(?<!long since)(?<!months since)(?<!weeks since)"
     r"(?<!while since)(?<!time since)"
-    r"(?! (?:\d|last|then|early|childhood|a (?:kid|child)|university|school|college|[a-z]+ (?:years?|months?|weeks?)\b))",
+    r"(?! (?:\d|last|then|early|childhood|a (?:kid|child)|university|school|college|[a-z]+ (?:years?|months?|weeks?)\b))"
+    # "since your Naver days", "since our first year": a time, not a cause
+    r"(?! (?:your|my|our|his|her|the) (?:[\w'’-]+ ){0,2}?(?:days|time|years|start|beginning|launch|early|"
+    r"first|graduation|student|school|university|college)\b)",
     r"\bas (?=(?:you|your|we|our|i|i'm|i’m)\b)",
     r"\b(?:so|which is why|that's why|that’s why) (?=(?:you|you're|you’re|i|i'd|i’d|we|we'd|we’d)\b)",
     r"\b(?:need|needs|needed|want|wants|wanted) (?:to (?!connect|add|link|network|grow|expand)\w+|advice|help|"
@@ -130,10 +135,15 @@ _CUE_PATTERNS = (
     r"\b(?:can|could|shall|may) (?:we|i)\b",
     # A favour asked in other words: "could use a hand with geothermal loops", "could our
     # cooperative visit your farm?", "can two of our rangers come out for a burn?"
+    r"\b(?:would|i'd|we'd|i’d|we’d) be (?:very |so |really |most )?(?:grateful|thankful) (?:for|if)\b",
+    # An offer of a service to them: "we service Carrier units and could cover your port calls".
+    r"\b(?:we|i|and) (?:can|could) (?:also )?(?:cover|handle|supply|service|support|take on|fix|train|"
+    r"maintain|repair|install|deliver|translate|host)\b",
     r"\b(?:could|can) (?:really |definitely )?use (?:a hand|some help|help|your|some advice|advice|a tip|"
     r"tips|some input|input|a second opinion)\b",
     r"\b(?:can|could|may|might) (?:our|my|two of our|one of our|some of our|a few of our) (?:[\w'’-]+ ){0,4}?"
-    r"(?:visit|come|join|see|talk|meet|send|ask|borrow|use|get|have|learn|shadow|try|tour|call|sit in)\b",
+    r"(?:visit|come|join|see|talk|meet|send|ask|borrow|use|reuse|get|have|learn|shadow|try|tour|call|"
+    r"sit in|stock|buy|order|license|licence|adopt|feature|bring)\b",
     r"\b(?:looking|hoping|searching|asking) for (?:advice|input|a|an|someone|help|your|feedback|"
     r"tips|guidance|views|thoughts|perspective|partners?|volunteers?|speakers?|mentors?)\b",
     r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also |just )?(?!doing\b|going\b|"
@@ -162,8 +172,16 @@ _CUE_PATTERNS = (
     # A fit or a help put the other way round: "an opening that matches your PV commissioning
     # background", "your experience at Red Star Express would really help us".
     r"\b(?:fits|matches|match|suits) (?:exactly |perfectly |closely )?(?:your|you)\b",
+    # Notes written in Spanish, Portuguese or French (folded: no accents): "le escribo para
+    # invitarla", "busco un ingeniero", "¿podríamos hablar?", "gostaria de", "je voudrais".
+    r"\b(?:le|te|les|lhe|vos) escrib\w*|\bvous ecris\b|\bje vous contacte\b"
+    r"|\b(?:busco|buscamos|estamos buscando|procuro|procuramos|estamos procurando|je cherche|nous cherchons)\b"
+    r"|\b(?:necesitamos|necesito|precisamos|preciso|nous avons besoin|j'ai besoin)\b"
+    r"|\b(?:me gustaria|nos gustaria|quisiera|quisieramos|gostaria|gostariamos|je voudrais|nous voudrions|"
+    r"j'aimerais|vorrei)\b"
+    r"|\b(?:podriamos|podria|podemos|puedo|poderiamos|poderia|pourriez|pourrions|pourrais|potremmo|potrebbe)\b"
+    r"|\binvit(?:arla|arlo|arte|arle|arlos|arlas|a-la|a-lo|er|amos|o)\b|\bconvid(?:a|o|ar)\w*",
     r"\b(?:would|could|will|can|might) (?:really |greatly |hugely |so )?help (?:us|me|our|my)\b",
-    r"\b(?:fellow)\b",
     r"\babout (?=(?:your|the|our|how|what|why|whether)\b)",
 )
 # Saying up front that a cue starts with a letter spares the engine trying every alternative at
@@ -191,6 +209,7 @@ JOB_CUES = re.compile(
     r"|\b(?:need|needs|needed|seeking|seeks|looking for|searching for|want|wants|require|requires)"
     r" (?:a|an|someone|people|two|three|several|new|\d+)\b"
     r"|\b(?:match|fit|candidate) for\b"
+    r"|\b(?:busco|buscamos|contratando|vacante|puesto|vaga|poste|recrutons|recrutamos)\b"
 )
 
 # Words that name no particular thing: a sentence made only of these is no concrete reason.
@@ -237,6 +256,10 @@ _EVASIVE = re.compile(
 
 _FUNCTION = frozenset(
     "the a an to in on at for of with and is are was our your my we i you it this that".split()
+    # and the commonest of Spanish, Portuguese, French and Italian, so a note in one of them is
+    # not read as a keyword list
+    + "de la el los las un una y en con por para que del le les des du et une da do na em com il di "
+    "che per".split()
 )
 
 
@@ -455,6 +478,7 @@ QUESTION_WHY = re.compile(
             r"\bwhat(?:'s|’s| is| was) on your mind\b|\btell me more\b|\bwhat (?:is|was) it (?:about|regarding)\b",
             r"\bwhat (?:is it |exactly )?(?:do )?you (?:need|want|are after)\b|\bwhat is it you\b",
             r"\bde que se trata\b|\bde quoi s'agit|\bworum geht\b|\bdi cosa si tratta\b",
+            r"\bnos conocemos\b|\bnos conhecemos\b|\bon se conna[iî]t\b|\bci conosciamo\b|\bkennen wir uns\b",
             r"\bwhat(?:'s|’s| is| was) the (?:project|idea|plan|ask|story|opportunity|role|job|deal|topic|"
             r"question|proposal|offer)\b",
             r"\bhow can i help\b",

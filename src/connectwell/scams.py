@@ -63,6 +63,8 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|details(?=[^.!?\n]{0,60}\b(?:payments?|pay|transfer|funds?|prize|claim|release|bank|"
             r"fees?|processing|wallet|refund)\b))"
             r"|\bcvv\b|\bsocial security number\b|\bpin (?:code|number)\b|\bpaypal (?:me|details)\b"
+            # bank details asked for in Spanish, Portuguese or French
+            r"|\b(?:datos|dados) bancarios\b|\bcuenta bancaria\b|\bnumero de cuenta\b|\bcoordonnees bancaires\b"
             # A sum the recipient is told to pay: "pls pay the EUR 480 registration to our agent".
             r"|\b(?:pls|plz|please|kindly|must|need to|have to|required to) (?:first )?"
             r"(?:pay|wire|transfer|deposit)\w* (?:us |me |our agent )?(?:the |a |an )?(?:sum of )?"
@@ -93,7 +95,7 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
         "promises a prize, lottery win or inheritance",
         re.compile(
             # One \b for the words: the engine then tries them only where a word starts.
-            r"\b(?:inheritance\b|unclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|next of kin\b"
+            r"\b(?:inheritance\b|herencia\b|heranca\b|heritage d\b|unclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|next of kin\b"
             # "the late Mr X" is a windfall pitch only beside money: "our late investor meeting"
             # and "my late father" are not.
             r"|late (?:client|husband|wife|father|customer|uncle|investor|businessman|engr|mr|mrs|dr|chief)\b"
@@ -198,6 +200,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
             charge cost visa permit ticket medical background
             pay payable deposited depositing wires
+            datos dados cuenta numero coordonnees
 """.split()
         ),
         "$€£",
@@ -205,7 +208,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
     "windfall": (
         frozenset(
             """
-            intestate surname inheritance inherit inherited unclaimed kin late lottery lotteries jackpot won prize prizes
+            intestate surname inheritance herencia heranca heritage inherit inherited unclaimed kin late lottery lotteries jackpot won prize prizes
             grant award reward rewards winnings compensation funds fund loan payout beneficiary claim
             million billion
             grants awards claims claimed claiming released releasing receiving received usd eur gbp m mn

@@ -242,12 +242,15 @@ GREETING_WORDS = (
     r"|sawasdee|sawadee|habari|jambo|kia\s+ora|god\s+dag|halla|hallå|tere|ahoj|czesc|cześć|witam"
     r"|dzien\s+dobry|zdravo|privet|sveiki|labas|moi|annyeong(?:haseyo)?|kamusta|vanakkam|marhaba"
     r"|ahlan|namaskar|namaskaram|szia|sziasztok|goedemorgen|goedendag|dobry\s+den|mingalaba"
+    # the formal openings of Spanish, Portuguese, Italian and French letters
+    r"|estimad[oa]s?|querid[oa]s?|prezad[oa]s?|egregi[oa]|gentile|cher|chere|bonsoir|buen\s+dia"
+    r"|buenas\s+tardes|buenas\s+noches"
 )
 _GREETING = re.compile(rf"[\W_]*(?:{GREETING_WORDS})\b", re.IGNORECASE)
 # After the greeting word: up to four words (a name, "there", a title) closed by punctuation,
 # an emoji or the end of the line.
 _GREETING_TAIL = re.compile(
-    r"(?:[ \t]+(?:mr|mrs|ms|dr|prof|sr|engr)\.)?"
+    r"(?:[ \t]+(?:mr|mrs|ms|dr|dra|prof|sr|sra|srta|engr|ing|lic|mme|me)\.)?"
     # an unfilled field where the name goes: "Hi [Name],", "Hello {{first_name}}!"
     r"(?:[ \t]+(?:\[[^\]\n]{1,30}\]|\{\{?[^}\n]{1,30}\}\}?|<[^>\n]{1,30}>))?"
     r"(?:[ \t]+[^\W_]+(?:['’\-][^\W_]+)*){0,4}?[ \t]*(?:[^\w\s]+|\n|$)"

@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 
 from connectwell.context import Context
-from connectwell.mentions import Mention, distinctive_tokens, find_skill, shared_skills
-from connectwell.reasons import JOB_CUES
+from connectwell.mentions import (
+    Mention,
+    distinctive_tokens,
+    find_skill,
+    shared_skills,
+    stem_pattern,
+)
+from connectwell.reasons import JOB_CUES, _is_content
 from connectwell.rules.base import JOB, Outcome, Rule, to_priya
-from connectwell.text import fold_plain
+from connectwell.text import WORD, fold_plain
 
 
 def run(ctx: Context) -> Outcome:
@@ -46,6 +52,10 @@ def run(ctx: Context) -> Outcome:
             if (span := find_skill(ctx.text, skill))
             and any(s <= span[0] < e for s, e in ctx.role_descriptions)
         ]
+    if not cited:
+        # Their work named by the skill's last word: "your piling work on the Epe crossing" for
+        # bridge piling, "your fire-safety audits" for fire and building safety.
+        cited = _claimed_by_its_head(ctx, sorted(relevant))
     if cited:
         return Outcome(
             "pass",
@@ -76,6 +86,33 @@ _SAME_AS_THEIRS = re.compile(
     r"(?:exactly |just |precisely )?(?:that|this|the same|all of (?:that|this|it))\b"
 )
 _YOURS = re.compile(r"\b(?:your|you're|you’re|you are|you've|you’ve|as an?)\b")
+
+
+_YOUR_CLAIM = re.compile(r"\byour(?: [\w'’-]+){1,5}")
+
+
+def _claimed_by_its_head(ctx: Context, skills: list[str]) -> list[Mention]:
+    heads = [(skill, tokens[-1]) for skill in skills if (tokens := distinctive_tokens(skill, 4))]
+    if not heads:
+        return []
+    for m in _YOUR_CLAIM.finditer(ctx.text):
+        if any(a <= m.start() < b for a, b in ctx.role_descriptions):
+            continue  # the job's own description, not their work
+        for skill, head in heads:
+            hit = stem_pattern(head).search(ctx.text, m.start(), m.end())
+            if not hit:
+                continue
+            # Not another kind of the same thing: "your property claims" is no motor claims.
+            before = WORD.findall(ctx.text, m.start(), hit.start())[-1:]
+            qualifiers = {t[:5] for t in distinctive_tokens(skill, 3)}
+            if (
+                not before
+                or before[0] == "your"
+                or not _is_content(before[0])
+                or (before[0][:5] in qualifiers)
+            ):
+                return [Mention("skill", skill, hit.span())]
+    return []
 
 
 def _theirs(ctx: Context, span: tuple[int, int]) -> bool:
