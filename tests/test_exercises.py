@@ -144,6 +144,14 @@ def test_solution_notes_pass_every_rule_not_only_the_checked_ones(aid: str) -> N
             assert report.passed, f"{aid} {q.id}: {report.to_text()}"
 
 
+def _answer_cell(nb, qid: str):
+    return next(
+        c
+        for c in nb.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == f"{qid}_answer"
+    )
+
+
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
 def test_the_release_starts_from_the_given_values_and_earns_nothing(aid: str) -> None:
     nb = notebook("exercises", aid)
@@ -151,6 +159,10 @@ def test_the_release_starts_from_the_given_values_and_earns_nothing(aid: str) ->
     for q in grading.questions(aid):
         if q.kind == "function":
             assert namespace[q.answer]("2026-03-02T09:00:00Z", None) is None
+        elif isinstance(q.given, str):
+            # answers start between triple quotes, so a blank one is a line break
+            assert namespace[q.answer].strip() == q.given.strip(), f"{aid} {q.id}"
+            assert '"""' in _answer_cell(nb, q.id).source, f"{aid} {q.id}: not triple-quoted"
         else:
             assert namespace[q.answer] == q.given, f"{aid} {q.id}: release differs from given"
     for gid, found in results(aid, nb, namespace).items():

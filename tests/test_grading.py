@@ -435,3 +435,57 @@ def test_grading_stays_light_for_every_kernel() -> None:
     added = set(json.loads(done.stdout.splitlines()[-1]))
     heavy = {"ipywidgets", "nbgrader", "pandas", "matplotlib", "IPython", "jupyter_client"}
     assert "connectwell" in added and not added & heavy, sorted(added & heavy)
+
+
+# ---------------------------------------------------------------- quotes in answers
+
+
+def test_a_broken_quote_is_explained_in_one_plain_line():
+    try:
+        compile("note_ben = 'Hi Ben, I'm Sam from UX Leeds.'", "<cell>", "exec")
+    except SyntaxError as exc:
+        text = grading.syntax_error_text(exc)
+    assert "\n" not in text and "Traceback" not in text
+    assert "line 1" in text and "triple quotes" in text
+
+
+def test_in_a_kernel_a_syntax_error_shows_the_plain_line_and_still_fails_the_cell():
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+
+        def run(code: str) -> list[tuple[str, Any]]:
+            msg_id = kc.execute(code)
+            out = []
+            while True:
+                m = kc.get_iopub_msg(timeout=60)
+                if m["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if m["msg_type"] == "error":
+                    out.append(("error", m["content"]["traceback"]))
+                elif m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                    return out
+
+        assert run('from connectwell import grading\ngrading.start("01_not_blank")') == []
+        (error,) = run("note_ben = 'Hi Ben, I'm Sam from UX Leeds.'")
+        assert error[0] == "error" and len(error[1]) == 1
+        assert "triple quotes" in error[1][0] and "Traceback" not in error[1][0]
+        assert run('note_ben = """Hi Ben, I\'m Sam from UX Leeds."""') == []
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+@pytest.mark.parametrize("value", ["\n", "  \n  ", ""])
+def test_a_blank_answer_between_triple_quotes_is_not_attempted(value):
+    result = judge("01_not_blank", "q1", "not-blank", value)
+    assert result.status == "not-attempted"
+
+
+def test_a_note_written_over_several_lines_is_graded_without_its_blank_lines():
+    note = (
+        "\nHi Ben, great talking about accessible dashboards at the UX Leeds meetup. "
+        "I'd like to show you our redesign when it ships.\n"
+    )
+    assert judge("01_not_blank", "q1", "not-blank", note).passed

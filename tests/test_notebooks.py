@@ -182,11 +182,16 @@ def test_every_example_note_is_checked_in_a_visible_cell(notebook):
     outputs = "\n".join(output_text(o) for c in code_cells(nb) for o in c.outputs)
     stem = path.stem
     ids = [e.id for e in data.lesson_examples(stem)] if stem in data.lesson_stems() else []
-    quiz_set = {"02_why_strangers_connect": "incoming", "08_spam_and_canned": "triage"}.get(stem)
-    if quiz_set:
-        ids += [item.id for item in data.quiz(quiz_set)]
     for example_id in ids:
         assert example_id in outputs, f"{ex.rel(path)} never shows example {example_id}"
+    quiz_set = {"02_why_strangers_connect": "incoming", "08_spam_and_canned": "triage"}.get(stem)
+    if quiz_set:
+        # The quiz's answer key is there, folded behind its button until the quiz is done.
+        pages = "\n".join(html_outputs(nb))
+        assert "<details><summary>Show the answer key</summary>" in pages
+        for item in data.quiz(quiz_set):
+            assert html.escape(item.message) in pages, f"{ex.rel(path)}: key lacks {item.id}"
+        assert "hidden" in outputs
     if ids:
         assert (
             re.search(r"^\s*[✓✗–] (pass|fail|n/a)", outputs, re.M) or "rules that fail" in outputs
@@ -316,3 +321,25 @@ def test_a_failing_cell_is_reported_in_one_line(tmp_path: Path):
     assert str(failure.value).endswith(
         "broken.ipynb: code cell 2: ZeroDivisionError: division by zero"
     )
+
+
+LESSON_EXERCISE = {
+    "03_not_blank": "01_not_blank",
+    "04_personalised": "02_personalised",
+    "05_explains_fit": "03_explains_fit",
+    "06_prompt_reply": "04_prompt_reply",
+    "07_motive_upfront": "05_motive_upfront",
+    "08_spam_and_canned": "06_triage",
+    "09_message_workshop": "07_capstone",
+}
+
+
+@pytest.mark.parametrize(("lesson", "exercise"), LESSON_EXERCISE.items())
+def test_each_lesson_links_its_exercise_and_each_exercise_says_what_comes_next(lesson, exercise):
+    prose = "\n".join(c.source for c in nbformat.read(ROOT / "course" / f"{lesson}.ipynb", 4).cells)
+    target = f"../exercises/{exercise}/{exercise}.ipynb"
+    assert f"]({target})" in prose, f"{lesson} does not link {target}"
+    assert (ROOT / "course" / target).resolve().is_file()
+    released = nbformat.read(ROOT / "exercises" / exercise / f"{exercise}.ipynb", 4)
+    last = [c for c in released.cells if c.cell_type == "markdown"][-1].source
+    assert last.startswith("## What comes next"), exercise

@@ -400,3 +400,32 @@ def test_ipython_display_publishes_the_bundle(monkeypatch):
     checker._ipython_display_()
     ((bundle, raw),) = published
     assert raw and bundle["text/plain"] == checker.summary() and WIDGET_VIEW in bundle
+
+
+# ---------------------------------------------------------------- answer key
+
+
+@pytest.mark.parametrize("quiz_set", ["incoming", "triage"])
+def test_the_answer_key_stays_hidden_until_the_button_is_pressed(quiz_set):
+    key = widgets.AnswerKey(quiz_set)
+    items = data.quiz(quiz_set)
+    assert "hidden" in key.summary() and key.table.value == ""
+    assert all(item.why not in key.summary() for item in items)
+    key.button.value = True  # what pressing the button (or Space on it) does
+    assert key.button.description == "Hide the answer key"
+    for item in items:
+        assert item.why in key.summary()
+        assert f"<b>{item.answer}</b>" in key.table.value
+    key.show(False)
+    assert key.table.value == ""
+
+
+def test_the_answer_key_table_is_escaped_and_labelled():
+    key = widgets.AnswerKey("triage").show()
+    html = key.table.value
+    assert "<caption>" in html and '<th scope="col">Answer</th>' in html
+    assert "<script" not in html
+    # a request's text reaches the table escaped ("Whats@pp", quotes, ampersands)
+    assert "&#x27;" in html or "&quot;" in html or "&amp;" in html
+    static = widgets.AnswerKey("triage")._static_html()
+    assert static.startswith("<details><summary>Show the answer key</summary>")

@@ -453,7 +453,8 @@ def _not_attempted(q: Question, check: str) -> Result:
 
 
 def _needs_text(q: Question, check: str, value: Any) -> Result | None:
-    if value == q.given:
+    # Answers sit between triple quotes, so the lines around the text are not part of it.
+    if value == q.given or (isinstance(value, str) and value.strip() == str(q.given or "").strip()):
         return _not_attempted(q, check)
     if not isinstance(value, str):
         return _result(
@@ -517,7 +518,7 @@ def _judge_text(q: Question, check: str, args: tuple[Any, ...], value: Any) -> R
     if check == "attempted":
         return _result(q, check, "pass", "Answered.")
     if check == "mentions":
-        return _mentions(q, check, value, args[0])
+        return _mentions(q, check, value.strip(), args[0])
     return None
 
 
@@ -526,7 +527,7 @@ def _judge_note(q: Question, check: str, args: tuple[Any, ...], value: Any) -> R
     if early:
         return early
     scenario = q.base()
-    scenario["message"] = value
+    scenario["message"] = value.strip()
     return _rule_result(q, check, _run_rule(scenario, check))
 
 
@@ -537,7 +538,7 @@ def _judge_reply(q: Question, check: str, args: tuple[Any, ...], value: Any) -> 
     scenario = q.base()
     scenario["thread"] = [
         *scenario.get("thread", []),
-        {"from": "sender", "at": q.extra["reply_at"], "text": value},
+        {"from": "sender", "at": q.extra["reply_at"], "text": value.strip()},
     ]
     return _rule_result(q, check, _run_rule(scenario, check))
 
@@ -925,10 +926,47 @@ class _State:
     index = 0
 
 
+def syntax_error_text(exc: SyntaxError) -> str:
+    """A cell Python cannot read, in one line a learner can act on (no traceback)."""
+    where = f"line {exc.lineno} of this cell" if exc.lineno else "this cell"
+    what = (exc.msg or "invalid syntax").rstrip(".")
+    if "string" in what or "quote" in what or "EOF" in what or "'" in (exc.text or ""):
+        fix = (
+            "a quote or apostrophe in your text probably ended it early; keep the text between "
+            'triple quotes, like note = """Hi Mei, I\'m ..."""'
+        )
+    else:
+        fix = "check the brackets, commas and quotes on that line against the starting value"
+    return f"Python could not read {where} ({what}): {fix}."
+
+
+def _explain_syntax_errors() -> None:
+    """Show a cell that is not valid Python as one plain line, not a traceback. The cell still
+    fails, so nbgrader still sees the error."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_connectwell_syntax", False):
+        return
+
+    def showsyntaxerror(filename: Any = None, running_compiled_code: bool = False) -> None:
+        etype, value, _tb = sys.exc_info()
+        if not isinstance(value, SyntaxError):
+            return original(filename, running_compiled_code)
+        shell._showtraceback(etype, value, [syntax_error_text(value)])
+
+    original = shell.showsyntaxerror
+    shell.showsyntaxerror = showsyntaxerror
+    shell._connectwell_syntax = True
+
+
 def start(assignment: str) -> None:
     """Select the assignment this notebook works on (the notebook's first code cell)."""
     book = _assignment(assignment)
     _State.assignment = assignment
+    _explain_syntax_errors()
     title = book.get("title", assignment)
     n = len(book["questions"])
     writes = any(q.get("kind") in ("note", "reply") for q in book["questions"].values())
@@ -1051,6 +1089,7 @@ def feedback(qid: str) -> Report:
     value = _answer(q, sys._getframe(1).f_globals)
     if q.kind not in ("note", "reply") or not isinstance(value, str):
         raise GradingError(f"feedback() checks notes and replies; for {qid}, run its check cells")
+    value = value.strip()
     scenario = q.base()
     if q.kind == "note":
         scenario["message"] = value

@@ -1,5 +1,5 @@
 """The course's interactive widgets (ipywidgets 8): a live checker, a scenario picker, a request
-quiz, a reply timer, and a table comparing one note across recipients.
+quiz and its answer key, a reply timer, and a table comparing one note across recipients.
 
     from connectwell import widgets
     checker = widgets.LiveChecker("priya")
@@ -34,6 +34,7 @@ from connectwell.scenario import ACCOUNTS, Scenario, ScenarioError, parse_scenar
 from connectwell.text import fold_plain
 
 __all__ = [
+    "AnswerKey",
     "Comparison",
     "LiveChecker",
     "ReplyTimer",
@@ -602,6 +603,81 @@ class RequestQuiz(_Shown):
 
 DEFAULT_QUESTION = "Thanks for the note! Why would you like to connect?"
 DEFAULT_ASKED_AT = "2026-03-02T09:00:00Z"
+
+
+class AnswerKey(_Shown):
+    """A quiz's answer key behind a button, so a learner sees it only after the quiz: each
+    request, the answer, why, and the receiving-end rules that fail on it."""
+
+    RULES_SHOWN = ("not-blank", "has-reason", "not-canned", "no-scam")
+
+    def __init__(self, set: str = "incoming") -> None:
+        try:
+            self.items = data.quiz(set)
+        except KeyError as exc:
+            raise WidgetError(str(exc)) from None
+        self.set = set
+        self.button = w.ToggleButton(
+            value=False,
+            description="Show the answer key",
+            tooltip="Show the answers to the quiz above; finish the quiz first",
+        )
+        self.table = w.HTML()
+        self.button.observe(lambda _change: self._show(), names="value")
+        self.widget = w.VBox([self.button, self.table])
+        self._show()
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.button.value)
+
+    def show(self, shown: bool = True) -> AnswerKey:
+        """Open (or close) the key, as pressing the button does."""
+        self.button.value = shown
+        return self
+
+    def rows(self) -> list[tuple[QuizItem, list[str]]]:
+        """Each request and the receiving-end rules that fail on it."""
+        return [
+            (item, [f.rule for f in check(item.scenario, rules=list(self.RULES_SHOWN)).failed])
+            for item in self.items
+        ]
+
+    def _show(self) -> None:
+        self.button.description = "Hide the answer key" if self.shown else "Show the answer key"
+        self.table.value = self._table_html() if self.shown else ""
+
+    def _table_html(self) -> str:
+        rows = "".join(
+            f"<tr><td>{_esc(item.sender.get('name', ''))}: {_esc(item.message)}</td>"
+            f"<td><b>{_esc(item.answer)}</b></td><td>{_esc(item.why)}</td>"
+            f"<td>{_esc(', '.join(failing) or 'none')}</td></tr>"
+            for item, failing in self.rows()
+        )
+        return (
+            '<table class="cw-answer-key"><caption>The answer key</caption><thead><tr>'
+            '<th scope="col">Request</th><th scope="col">Answer</th><th scope="col">Why</th>'
+            '<th scope="col">Rules that fail</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+    def summary(self) -> str:
+        if not self.shown:
+            return (
+                f"Answer key for the {len(self.items)} requests above: hidden. Press "
+                "'Show the answer key' when you have finished the quiz."
+            )
+        lines = [f"Answer key for the {len(self.items)} requests above:"]
+        for item, failing in self.rows():
+            lines.append(
+                f"- {item.id}: {item.answer}. {item.why} Rules that fail: "
+                f"{', '.join(failing) or 'none'}."
+            )
+        return "\n".join(lines)
+
+    def _static_html(self) -> str:
+        # Without a live frontend the key still stays folded until the reader opens it.
+        return f"<details><summary>Show the answer key</summary>{self._table_html()}</details>"
 
 
 def _stamp(value: Any) -> datetime:
