@@ -10,6 +10,7 @@ import pytest
 import connectwell as cw
 from connectwell.abbreviations import skill_variants, variants
 from connectwell.cli import main
+from connectwell.scenario import parse_scenario
 from connectwell.text import expand_texting, fold
 
 PRIYA = {"name": "Priya Raman", "company": "Globex", "skills": ["Kafka", "Salesforce"]}
@@ -483,3 +484,60 @@ def test_their_work_named_by_the_skills_last_word_explains_the_fit() -> None:
 def test_grateful_for_advice_is_a_request() -> None:
     note = "Dear Priya, I am a final-year student in Leeds and would be grateful for ten minutes of advice on data roles at Globex."
     assert _check(note)["has-reason"].verdict == "pass"
+
+
+# ---------------------------------------------------------------- blind5 round
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bonjour! C'est à quel sujet exactement?",
+        "Oi Patrícia, claro, mas do que se trata exatamente?",
+        "Thanks! Do you need something from us?",
+        "Hey, is this for a job or a research question?",
+        "Hi, remind me, which company are you with?",
+        "Walaikum assalam. May I know the purpose?",
+        "Who gave you my contact?",
+    ],
+)
+def test_asking_what_it_is_about_in_more_words_and_languages_wants_an_answer(question: str) -> None:
+    thread = [{"from": "recipient", "at": "2026-03-02T09:00:00Z", "text": question}]
+    assert (
+        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
+        == "fail"
+    )
+
+
+def test_a_money_mule_and_a_look_alike_linkedin_address_are_scams() -> None:
+    for note in (
+        "Hi Priya, we need partners to receive client payments in your personal account and forward 90%.",
+        "Olá Priya, para evitar a suspensão da sua conta, confirme seus dados em linkedin-seguranca.com.br.",
+        "Hola Priya, remote data entry job. US$40 registration for the training kit; send via Yape today.",
+    ):
+        assert _check(note)["no-scam"].verdict == "fail", note
+
+
+def test_an_abbreviated_first_name_is_not_what_they_are_called() -> None:
+    recipient = {**PRIYA, "name": "Md. Rafiqul Islam"}
+    report = _check(
+        "Rafiq bhai, how did Globex get Kafka lag down? We're stuck on the same.", recipient
+    )
+    assert report["personalised"].verdict == "pass"
+    assert parse_scenario({"message": "", "recipient": recipient}).recipient.first_name == "Rafiqul"
+
+
+def test_the_same_trouble_with_also_is_a_shared_problem() -> None:
+    report = _check("Hi Priya, our Kafka consumers also stall every Monday. How did Globex fix it?")
+    assert report["motive-upfront"].verdict == "pass"
+
+
+def test_a_long_question_that_starts_how_are_you_is_no_pleasantry() -> None:
+    note = "Priya, how are you handling consumer lag on the Kafka clusters at Globex? Ours stalls."
+    assert _check(note)["motive-upfront"].verdict == "pass"
+
+
+def test_a_field_for_the_organisation_is_not_a_field_for_their_name() -> None:
+    note = "Hi Priya, Alex Chen suggested I ask how you cut Kafka lag at [ORG NAME]."
+    report = _check(note)
+    assert report["personalised"].verdict == "pass" and report["not-canned"].verdict == "fail"

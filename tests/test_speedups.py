@@ -84,7 +84,7 @@ def test_cues_find_what_the_plain_alternation_finds():
 
 PLAIN_SENTENCE_END = re.compile(
     r"(?<![.!?…])[.!?…]++(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bst\.)(?<!\bprof\.)"
-    r"(?<!\bengr\.)(?<!\bsr\.)(?<!\bjr\.)(?<!\bvs\.)(?=[\s\"'’”]|$)[\"'’”]*|\n\s*\n|\n(?=\s*[-•*])"
+    r"(?<!\bengr\.)(?<!\bsr\.)(?<!\bjr\.)(?<!\bvs\.)(?<!\bmt\.)(?<!\bdra\.)(?<!\bmd\.)(?<!\bma\.)(?=[\s\"'’”]|$)[\"'’”]*|\n\s*\n|\n(?=\s*[-•*])"
 )
 SENTENCE_TEXT = st.text(alphabet="ab .!?…\n\t\"'’”-•*mrdst", max_size=24)
 

@@ -45,6 +45,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "search engine optimisation": ("seo",),
     "search engine optimization": ("seo",),
     "customer relationship management": ("crm",),
+    "workforce management": ("wfm",),
     "enterprise resource planning": ("erp",),
     "accounts payable": ("ap",),
     "accounts receivable": ("ar",),

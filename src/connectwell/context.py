@@ -72,7 +72,8 @@ _TOPIC_END = re.compile(r"[,.;:!?—–()]| - ")
 _STATED_WORK = re.compile(
     r"\b(?:congrats|congratulations|well done|kudos|hats off) (?:to you )?(?:on|for)\b"
     r"|\b(?:won|earned|got) you (?:the|a|an|first|second|third)\b"
-    r"|\b(?:you|your team) (?:designed|built|wrote|led|ran|created|founded|organi[sz]ed|launched|"
+    r"|\b(?:you|your team) (?:did|installed|fitted|delivered|completed|designed|built|wrote|led|ran|"
+    r"created|founded|organi[sz]ed|launched|"
     r"restored|published|produced|directed|curated|started|set up|rebuilt|digiti[sz]ed|shipped|opened)\b"
 )
 # Their own thing, named: "your Lublin clinic", "your co-op in Lucas do Rio Verde", "your team's
@@ -107,7 +108,7 @@ _NOT_THEIRS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december i cv phd mba ceo".split()
 )
-_PHRASE_TURNS = frozenset("our my we us i with for from to".split())
+_PHRASE_TURNS = frozenset("our my we us i with for to profile page account feed inbox".split())
 _SKILL_CLAIM = frozenset(
     "skill skills expertise experience background knowledge work stack proficiency".split()
 )
@@ -170,6 +171,9 @@ def _initials(phrase: str) -> tuple[str, ...]:
 def _without_grade(title: str) -> tuple[str, str]:
     """A job title without its grade ("Senior Quantity Surveyor" -> "Quantity Surveyor") and
     that title's initials ("qs"; empty when fewer than two)."""
+    # "Head of Product, Mobile" is also "Head of Product"; "Resident Engineer - Bridges" a
+    # "Resident Engineer".
+    title = re.split(r",| - | – |\(", title)[0].strip() or title
     plain = _GRADE.sub("", title).strip()
     initials = "".join(w[0] for w in plain.split() if w[:1].isalpha()).lower()
     return plain, initials if len(initials) >= 2 else ""
@@ -177,7 +181,7 @@ def _without_grade(title: str) -> tuple[str, str]:
 
 # A grade before a job title, which a recruiter may leave out when naming the role.
 _GRADE = re.compile(
-    r"^(?:(?:senior|sr\.?|snr|junior|jr\.?|jnr|lead|principal|staff|chief|head|associate|assistant|"
+    r"^(?:(?:senior|sr\.?|snr|junior|jr\.?|jnr|lead|principal|staff|chief|associate|assistant|"
     r"graduate|trainee|entry-level|mid-level|experienced)\s+)+",
     re.I,
 )
@@ -673,7 +677,10 @@ def _name_forms(name: str) -> tuple[str, str, tuple[tuple[str, re.Pattern[str]],
     them by (the name, its parts, nicknames); worked out once per name, not once per note."""
     if not name.strip():
         return None
-    parts = [fold_plain(p) for p in name.split() if p.strip(".")]
+    tokens = name.split()
+    if len(tokens) > 2 and tokens[0].endswith(".") and len(tokens[0]) <= 4:
+        tokens = tokens[1:]  # "Md. Rafiqul Islam", "Ma. Lourdes Santos": an abbreviated first name
+    parts = [fold_plain(p) for p in tokens if p.strip(".")]
     parts = [p.strip(".,") for p in parts if p.strip(".,") not in TITLES]
     if not parts:
         return None

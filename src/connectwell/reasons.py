@@ -66,6 +66,10 @@ _CUE_PATTERNS = (
     r"\b(?:same|similar) (?:[\w'’-]+ ){0,3}?(?:problem|issue|challenge|pain|struggle|question|crunch|"
     r"backlog|bottleneck|gap|headache|delay|shortage|situation|boat|trouble|fight)s?\b",
     r"\bsame (?:here|thing)\b",
+    # The same trouble said with "also" or "too": "our QRIS settlements also break at midnight".
+    r"\b(?:our|my|we) (?:[\w'’-]+ ){0,4}?(?:also|too) (?:break|breaks|fail|fails|stall|stalls|struggle|"
+    r"struggles|hit|hits|lose|loses|suffer|suffers|crash|crashes|lag|lags|leak|leaks|overheat|overheats|"
+    r"run into|get stuck|stop|stops)\b",
     r"\b(?:have|has|had|face|faces|faced|facing|see|sees|saw|seeing|hit|hits|hitting|share|shares|"
     r"fight|fighting|got|get|getting|run into|ran into|need|needs|needed|want|wants|wanted|"
     r"doing|do|did|trying|try|tried|testing|test|tested|building|build|planning|plan) "
@@ -92,6 +96,8 @@ _CUE_PATTERNS = (
     r"precedent|answer|question|problem|reason|match|template|blueprint|benchmark|go-to|fit|solution|"
     r"approach)\b",
     r"\b(?:strong|good|great|perfect|natural|ideal|close|clear) (?:fit|match)\b",
+    r"\b(?:is|are|would be|you'd be|you’d be|sounds|looks) (?:just )?(?:perfect|ideal|just right|made) for "
+    r"(?:it|this|the role|the job|the post|us|our)\b",
     r"\b(?:is|are) (?:exactly |just |precisely )?what (?:[\w'’-]+ ){0,4}?(?:need|needs|needed|want|wants|"
     r"looking for|lack|lacks|missing|after)\b",
     r"\bwho (?:are|r) (?:you|u)\b",
@@ -247,7 +253,8 @@ FILLER = frozenset(
 )
 
 _EVASIVE = re.compile(
-    r"\b(?:no (?:particular|special|real|specific) reason|just (?:networking|connecting|expanding|"
+    r"\b(?:(?:so|solo|juste du|seulement du|apenas|solamente) networking|"
+    r"no (?:particular|special|real|specific) reason|just (?:networking|connecting|expanding|"
     r"growing|building|adding)|always (?:good|nice|great|lovely) to (?:know|connect|meet|have)|why not|"
     r"the more the merrier|bigger the network|just because|no reason|nothing specific|"
     r"(?:expand|grow|build|widen|broaden)\w* (?:my|our) (?:professional )?network|"
@@ -405,7 +412,7 @@ def _reason_in(
 _PLEASANTRY = re.compile(
     r"[\W_]*(?:so |and )?(?:how(?:'s|’s| (?:was|were|are|is|'s|’s|have you been|did (?:\w+ ){1,4}go))|"
     r"did you (?:enjoy|have a (?:good|great|nice|lovely))|are you (?:well|ok|okay|keeping)|"
-    r"hope (?:you|all|things|your)|how's it going|what's new)\b(?=(?:[^?]*?\s){0,5}[^?\s]*\?)"
+    r"hope (?:you|all|things|your)|how's it going|what's new)\b(?=(?:[^?\s]*\s){0,7}[^?\s]*\?)"
 )
 
 
@@ -473,12 +480,21 @@ QUESTION_WHY = re.compile(
             r"\bdid we (?:meet|work|speak|talk)\b",
             r"\bremind me (?:how|where|why|what)\b",
             r"\bwhere (?:do|did) (?:we|i) (?:know|meet|met)\b",
-            r"\bwhat can i (?:do|help) (?:for|with) you\b",
+            r"\bwhat can i (?:do|help) (?:for|with) you\b|\bwhat can i help (?:you )?with\b",
+            # other ways of asking what it is about
+            r"\bdo you need (?:something|anything)\b|\bis (?:this|it) (?:for|about|regarding)\b[^?]{0,60}\?"
+            r"|\bwhy do you ask\b|\bwhy (?:do|would) you (?:need|want)\b|\bwho gave you my\b"
+            r"|\bhow did you get my\b|\b(?:may|can|could) i (?:know|ask) (?:the |your )?(?:purpose|reason)\b"
+            r"|\bremind me\b[^?]{0,20}\b(?:how|where|why|what|which|who)\b",
             # Asking what it is about, in other words: "what's on your mind?", "what's the project?"
             r"\bwhat(?:'s|’s| is| was) on your mind\b|\btell me more\b|\bwhat (?:is|was) it (?:about|regarding)\b",
             r"\bwhat (?:is it |exactly )?(?:do )?you (?:need|want|are after)\b|\bwhat is it you\b",
             r"\bde que se trata\b|\bde quoi s'agit|\bworum geht\b|\bdi cosa si tratta\b",
             r"\bnos conocemos\b|\bnos conhecemos\b|\bon se conna[iî]t\b|\bci conosciamo\b|\bkennen wir uns\b",
+            # "what is it about?" and "how can I help?" in French, Portuguese and Spanish (folded)
+            r"\ba quel sujet\b|\bquel est le sujet\b|\bdo que se trata\b|\bqual (?:e )?o motivo\b"
+            r"|\bcual es el motivo\b|\bem que posso ajudar\b|\ben que (?:te |le )?puedo ayudar\b"
+            r"|\bcomment puis-je (?:vous|t')aider\b",
             r"\bwhat(?:'s|’s| is| was) the (?:project|idea|plan|ask|story|opportunity|role|job|deal|topic|"
             r"question|proposal|offer)\b",
             r"\bhow can i help\b",

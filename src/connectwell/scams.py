@@ -49,7 +49,11 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"code|no|pin)\b|\biban\b|\bwire (?:transfer|the money|me|us|the funds)\b|\bwestern union\b|\bmoneygram\b"
             r"|\b(?:send|transfer|wire|remit|deposit)\w* (?:me |us |him |her )?(?:the |a |some |your |small )?"
             r"(?:money|funds|payment|cash|\$|€|£|usd|bitcoin|btc|crypto|usdt|eth|ether|tokens?)\b"
-            r"|\b(?:via|through|using|by) (?:zelle|venmo|cash ?app|western union|moneygram|gift ?cards?)\b"
+            r"|\b(?:via|through|using|by|on) (?:zelle|venmo|cash ?app|western union|moneygram|gift ?cards?|yape|"
+            r"gcash|m-?pesa|nequi|paytm|upi|pix|bkash|nagad|easypaisa|jazzcash)\b"
+            # a sum before a job or a prize: "US$40 registration for the training kit"
+            r"|(?:[$€£]|\b(?:usd|us\$|eur|gbp)) ?\d[\d,.]*[^.!?\n]{0,20}\b(?:registration|onboarding|activation|"
+            r"processing|membership|joining|release|clearance) (?:for|to|of)\b"
             # ("transfer fees" alone is a football club's income, not a demand)
             r"|\b(?=pay|send|wire|transfer)(?<!\bwe )(?<!\bi )(?<!we'll )(?<!i'll )(?<!will )(?<!happy to )"
             r"(?<!glad to )(?<!we'd )(?<!i'd )"
@@ -63,6 +67,10 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|details(?=[^.!?\n]{0,60}\b(?:payments?|pay|transfer|funds?|prize|claim|release|bank|"
             r"fees?|processing|wallet|refund)\b))"
             r"|\bcvv\b|\bsocial security number\b|\bpin (?:code|number)\b|\bpaypal (?:me|details)\b"
+            # A money mule: other people's money through your own account ("receive client
+            # payments in your personal account and forward 90%").
+            r"|\breceiv\w* (?:[\w'’-]+ ){0,3}?(?:payments?|transfers?|funds|money|deposits)\b[^.!?\n]{0,40}"
+            r"\b(?:your|ur) (?:own |personal |private )?(?:bank )?account\b"
             # bank details asked for in Spanish, Portuguese or French
             r"|\b(?:datos|dados) bancarios\b|\bcuenta bancaria\b|\bnumero de cuenta\b|\bcoordonnees bancaires\b"
             # A sum the recipient is told to pay: "pls pay the EUR 480 registration to our agent".
@@ -162,6 +170,11 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|\b(?:verify|confirm|validate|log ?in|sign ?in)\b[^\n]{0,60}(?:https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|io|co|info|xyz|top|site|online)\b)"
             # Look-alikes of the platform's name ("linkedln", "linked1n"), never the name itself.
             r"|\blinked[l1]n\b|\b[l1]inkedin-(?:security|verify|support|team)|\blnkd\.(?!in/)"
+            # any "linkedin-something.tld" is a look-alike: LinkedIn's own address is linkedin.com
+            r"|\blinkedin-[a-z]+\.[a-z]{2,}"
+            # the same threat in Portuguese, Spanish or French (folded: no accents)
+            r"|\b(?:suspensao|suspension|bloqueio|bloqueo|blocage) (?:d[aeo] |de la |de votre |da sua |de su )?"
+            r"(?:sua |su |votre )?(?:conta|cuenta|compte)\b"
         ),
     ),
     "off-platform": (
@@ -183,7 +196,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
     "phishing": (
         frozenset(
             """
-            suspend suspended suspension locked flagged deactivated deactivate restricted disabled
+            suspend suspended suspension suspensao bloqueio bloqueo blocage locked flagged deactivated deactivate restricted disabled
             compromised unusual verify confirm validate login log sign linkedln lnkd
             deactivation deactivating deactivates suspends suspending locking verified verifying verification confirmed confirming validated validating logging logins signing restriction restricting disabling linked inkedin linkedin
 """.split()
@@ -195,7 +208,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             """
             bank banking account routing sort iban swift card cards wire western moneygram transfer
             transfers payment processing clearance activation handling unlock gift giftcard giftcards
-            itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp passport birth
+            itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp yape gcash mpesa pesa nequi paytm upi pix bkash nagad easypaisa jazzcash eur gbp passport birth
             details money funds cash usd btc bitcoin crypto usdt eth ether token tokens address
             payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
             charge cost visa permit ticket medical background

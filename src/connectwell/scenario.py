@@ -57,6 +57,10 @@ class Profile:
     @property
     def first_name(self) -> str:
         parts = self.name.split()
+        # "Ma. Lourdes Santos": an abbreviated first name (Ma. for María) is not what anyone
+        # is called; the given name after it is.
+        if len(parts) > 2 and parts[0].endswith(".") and len(parts[0]) <= 4:
+            return parts[1]
         return parts[0] if parts else ""
 
     @property

@@ -208,7 +208,7 @@ _SENTENCE_END = re.compile(
     r"[.!?…\n](?:"
     r"(?<=[.!?…])(?<![.!?…]{2})[.!?…]*+"
     r"(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bst\.)(?<!\bprof\.)(?<!\bengr\.)(?<!\bsr\.)"
-    r"(?<!\bjr\.)(?<!\bvs\.)(?=[\s\"'’”]|$)[\"'’”]*"
+    r"(?<!\bjr\.)(?<!\bvs\.)(?<!\bmt\.)(?<!\bdra\.)(?<!\bmd\.)(?<!\bma\.)(?=[\s\"'’”]|$)[\"'’”]*"
     r"|(?<=\n)\s*\n|(?<=\n)(?=\s*[-•*]))"
 )
 
@@ -235,7 +235,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 GREETING_WORDS = (
     r"hi+|hello+|hey+|hiya|howdy|heya|yo|dear|greetings|salutations|good\s+(?:morning|afternoon|evening|day)"
-    r"|morning|hallo|hola|bonjour|salut|ciao|hej|hei|namaste|ola|olá|servus|moin|hoi|g'day|gday"
+    r"|morning|hallo|hola|bonjour|salut|ciao|hej|hei|namaste|ola|olá|oi|servus|moin|hoi|g'day|gday"
     # other languages' hellos, folded (accents dropped), as notes in English often open with them
     r"|buenas|buenos\s+dias|bom\s+dia|boa\s+tarde|salve|gru(?:ß|ss|s)\s+(?:dich|gott|euch)|gruezi"
     r"|merhaba|selam|salam|salaam|as+alamu\s+alaikum|shalom|konnichiwa|ni\s*hao|xin\s+chao|chao"
@@ -244,12 +244,14 @@ GREETING_WORDS = (
     r"|ahlan|namaskar|namaskaram|szia|sziasztok|goedemorgen|goedendag|dobry\s+den|mingalaba"
     # the formal openings of Spanish, Portuguese, Italian and French letters
     r"|estimad[oa]s?|querid[oa]s?|prezad[oa]s?|egregi[oa]|gentile|cher|chere|bonsoir|buen\s+dia"
+    r"|sehr\s+geehrte[rs]?|liebe[rs]?|beste|geachte"
     r"|buenas\s+tardes|buenas\s+noches"
 )
 _GREETING = re.compile(rf"[\W_]*(?:{GREETING_WORDS})\b", re.IGNORECASE)
 # After the greeting word: up to four words (a name, "there", a title) closed by punctuation,
 # an emoji or the end of the line.
 _GREETING_TAIL = re.compile(
+    r"(?:[ \t]+(?:herr|frau|mevrouw|meneer|pastor|rev))?"
     r"(?:[ \t]+(?:mr|mrs|ms|dr|dra|prof|sr|sra|srta|engr|ing|lic|mme|me)\.)?"
     # an unfilled field where the name goes: "Hi [Name],", "Hello {{first_name}}!"
     r"(?:[ \t]+(?:\[[^\]\n]{1,30}\]|\{\{?[^}\n]{1,30}\}\}?|<[^>\n]{1,30}>))?"

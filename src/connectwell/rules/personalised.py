@@ -10,7 +10,9 @@ from connectwell.rules.base import Outcome, Rule, to_priya
 from connectwell.text import fold_plain
 
 _NAME_FIELD = re.compile(
-    r"(?i)^(?!.*(?:sender|my|your|company|firm|role|title|job)).*(?:name|first|last|recipient|contact|"
+    r"(?i)^(?!.*(?:sender|my|your|company|firm|role|title|job|org|business|school|team|project|event|"
+    r"product|brand|client|customer))"
+    r".*(?:name|first|last|recipient|contact|"
     r"candidate|prospect|lead)"
 )
 
