@@ -541,3 +541,71 @@ def test_a_field_for_the_organisation_is_not_a_field_for_their_name() -> None:
     note = "Hi Priya, Alex Chen suggested I ask how you cut Kafka lag at [ORG NAME]."
     report = _check(note)
     assert report["personalised"].verdict == "pass" and report["not-canned"].verdict == "fail"
+
+
+# ---------------------------------------------------------------- blind6 round
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Priya, we help data teams like Globex cut Kafka costs; worth a 15-minute chat?",
+        "Priya, as promised at PyData London I'll send over our Kafka lag checklist.",
+        "Hi Priya, we are search a senior Kafka engineer for our Leeds office.",
+        "Hi Priya, we're raising a seed round for our Kafka monitoring tool, and Globex's lag work is why I ask.",
+        "Dear Dr Raman, I would be honoured if you could review our Kafka benchmark paper.",
+        "Hi Priya, we run the same size Kafka cluster as yours and our consumers keep stalling at night.",
+    ],
+)
+def test_more_ways_of_giving_the_reason_first(note: str) -> None:
+    report = _check(note)
+    assert report["has-reason"].verdict == "pass", report["has-reason"].message
+    assert report["motive-upfront"].verdict == "pass", report["motive-upfront"].message
+
+
+def test_praise_that_says_best_is_no_reason() -> None:
+    report = _check(
+        "Hi Priya, Globex's Kafka lag dashboard is the best in Leeds. I'd love to connect!"
+    )
+    assert report["has-reason"].verdict == "fail"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Priya, I help companies like Globex cut late-payment fees with e-invoicing. Chat?",
+        "Hi Priya, could Globex trial our e-tender for caldera transfers in May? Port fees drop 40% in June.",
+    ],
+)
+def test_fees_cut_or_in_another_sentence_are_no_scam(note: str) -> None:
+    assert _check(note)["no-scam"].verdict == "pass"
+
+
+def test_a_greeting_may_inflect_the_name_or_run_two_names_together() -> None:
+    for name, greeting in (
+        ("Piotr Nowak", "Dzień dobry Panie Piotrze"),
+        ("Juan Sebastián Ortiz", "hola juanse!"),
+    ):
+        recipient = {**PRIYA, "name": name}
+        note = f"{greeting}, how did Globex get Kafka lag down? Ours is ten seconds."
+        assert _check(note, recipient)["personalised"].verdict == "pass", name
+
+
+def test_a_plain_answer_without_cue_words_answers_what_it_is_about() -> None:
+    thread = [
+        {"from": "recipient", "at": "2026-03-02T09:00:00Z", "text": "Hola, what is this about?"},
+        {
+            "from": "sender",
+            "at": "2026-03-02T12:00:00Z",
+            "text": "Understood! We only do the Japan side: customs clearance and phytosanitary inspections at Osaka port.",
+        },
+    ]
+    assert (
+        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
+        == "pass"
+    )
+    thread[1]["text"] = "Let's just connect and see where it goes!"
+    assert (
+        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
+        == "fail"
+    )

@@ -343,14 +343,17 @@ class Context:
         """A typo or a short form of the name, where a name stands: the greeting or a capital."""
         greeting = self.body[0]
         name = self.scenario.recipient.name
+        parts = [fold_plain(p) for p in name.split()]
+        joined = "".join(parts[:2]) if len(parts) > 2 else first
         # Names stand near the start; looking further only finds look-alike words.
         for m in WORD.finditer(self.text, 0, greeting + 80):
             word = m.group()
             in_greeting = m.end() <= max(greeting, 1)
             if not (in_greeting or self.is_capitalised(m.start())):
                 continue
-            for target in {first, last}:
-                if in_greeting and len(target) > len(word) and _short_form(word, target):
+            # "Juanse" for Juan Sebastián: a first name run into the start of the second
+            for target in {first, last, joined}:
+                if in_greeting and word != target and _short_form(word, target):
                     return [Mention("name", name, m.span())]
                 if len(target) >= 4 and len(word) >= 4:
                     allowed = 1 if len(target) < 8 else 2
@@ -701,6 +704,9 @@ def _short_form(word: str, name: str) -> bool:
     """ "Jo" for Josephine, "Benji" for Benjamin, "Tobi" for Oluwatobi."""
     if name.startswith(word):
         return len(word) >= 2
+    # The name as a greeting inflects it: "Panie Piotrze", "Pani Agnieszko", "Tomaszu".
+    if len(name) >= 4 and word.startswith(name[:-1]) and 0 <= len(word) - len(name) <= 2:
+        return True
     if len(word) >= 4 and name.endswith(word):
         return True
     # "Bec" for Rebecca, "Nacho" for Ignacio, "Katya" for Yekaterina: a short form cut from

@@ -70,6 +70,8 @@ _CUE_PATTERNS = (
     r"\b(?:our|my|we) (?:[\w'’-]+ ){0,4}?(?:also|too) (?:break|breaks|fail|fails|stall|stalls|struggle|"
     r"struggles|hit|hits|lose|loses|suffer|suffers|crash|crashes|lag|lags|leak|leaks|overheat|overheats|"
     r"run into|get stuck|stop|stops)\b",
+    r"\b(?:our|my) (?:[\w'’-]+ ){0,4}?(?:keeps?|kept) (?:failing|breaking|crashing|stalling|tripping|dying|"
+    r"leaking|lagging|overheating|freezing)\b",
     r"\b(?:have|has|had|face|faces|faced|facing|see|sees|saw|seeing|hit|hits|hitting|share|shares|"
     r"fight|fighting|got|get|getting|run into|ran into|need|needs|needed|want|wants|wanted|"
     r"doing|do|did|trying|try|tried|testing|test|tested|building|build|planning|plan) "
@@ -87,12 +89,12 @@ _CUE_PATTERNS = (
     r"would be glad to|'d be glad to) (?:share|send|offer|introduce|give|show|lend|provide|host|"
     r"sponsor|donate)\b",
     # The same thing they have: "the same sand soiling your site battles".
-    r"\bthe same (?:[\w'’-]+ ){1,4}?(?:your|you|as you|as your|that you)\b",
+    r"\bthe same (?:[\w'’-]+ ){1,4}?(?:your|you|as you|as your|as yours|that you)\b",
     # Something they said: "you mentioned the grant at the panel".
     r"\byou (?:said|mentioned|told|wrote|posted|described|suggested|recommended|asked|promised)\b",
     r"\b(?:fancy|keen on|up for|open to|interested in) (?:a |an )?\w+",
     r"\b(?:is|are|was|were|sounds|looks) (?:exactly |precisely |just |really |probably |easily |clearly )?"
-    r"(?:the|what|a|an|our|my) (?:[\w'’-]+ ){0,3}?(?:closest|best|model|path|evidence|kind|example|"
+    r"(?:the|what|a|an|our|my) (?:[\w'’-]+ ){0,3}?(?:closest|model|path|evidence|kind|example|"
     r"precedent|answer|question|problem|reason|match|template|blueprint|benchmark|go-to|fit|solution|"
     r"approach)\b",
     r"\b(?:strong|good|great|perfect|natural|ideal|close|clear) (?:fit|match)\b",
@@ -141,7 +143,19 @@ _CUE_PATTERNS = (
     r"\b(?:can|could|shall|may) (?:we|i)\b",
     # A favour asked in other words: "could use a hand with geothermal loops", "could our
     # cooperative visit your farm?", "can two of our rangers come out for a burn?"
-    r"\b(?:would|i'd|we'd|i’d|we’d) be (?:very |so |really |most )?(?:grateful|thankful) (?:for|if)\b",
+    r"\b(?:would|i'd|we'd|i’d|we’d) be (?:very |so |really |most )?(?:grateful|thankful|honou?red|delighted) "
+    r"(?:for|if|to)\b",
+    r"\b(?:wondered|wondering|wonder) (?:if|whether)\b",
+    # An offer or a promise kept: "as promised, I'll send over the checklist", "we'd lend one free"
+    r"\b(?:i'll|i’ll|i will|we'll|we’ll|we will|i'd|i’d|we'd|we’d) (?:gladly |happily )?(?:send|share|bring|"
+    r"introduce|forward|pass on|email|lend|offer|give|provide|host|sponsor|donate)\b|\bas promised\b",
+    # Raising money, said to an investor: "we're raising a €900k pre-seed"
+    r"\b(?:are|am|is|we're|we’re|i'm|i’m) (?:currently |now )?raising\b",
+    # Non-native present tense: "we are search a senior android engineer"
+    r"\b(?:we|i) (?:are|am) (?:search|look|seek|find|hire|need|want|write|contact)\b",
+    # A service put in terms of companies like theirs: "we help ferry operators like Meltemi"
+    r"\bhelps? (?:[\w'’-]+ ){1,3}like\b",
+    r"\bfits? (?:well|perfectly|nicely|closely|the bill|the brief)\b",
     # An offer of a service to them: "we service Carrier units and could cover your port calls".
     r"\b(?:we|i|and) (?:can|could) (?:also )?(?:cover|handle|supply|service|support|take on|fix|train|"
     r"maintain|repair|install|deliver|translate|host)\b",
@@ -215,7 +229,8 @@ JOB_CUES = re.compile(
     r"|\b(?:need|needs|needed|seeking|seeks|looking for|searching for|want|wants|require|requires)"
     r" (?:a|an|someone|people|two|three|several|new|\d+)\b"
     r"|\b(?:match|fit|candidate) for\b"
-    r"|\b(?:busco|buscamos|contratando|vacante|puesto|vaga|poste|recrutons|recrutamos)\b"
+    r"|\b(?:busco|buscamos|contratando|vacante|puesto|vaga|poste|recrutons|recrutamos|recrute|recrutement|"
+    r"embauche|embauchons)\b"
 )
 
 # Words that name no particular thing: a sentence made only of these is no concrete reason.
@@ -258,7 +273,7 @@ _EVASIVE = re.compile(
     r"growing|building|adding)|always (?:good|nice|great|lovely) to (?:know|connect|meet|have)|why not|"
     r"the more the merrier|bigger the network|just because|no reason|nothing specific|"
     r"(?:expand|grow|build|widen|broaden)\w* (?:my|our) (?:professional )?network|"
-    r"(?:lots|a lot|so much) in common)\b"
+    r"(?:lots|a lot|so much) in common|see where it (?:goes|leads|takes us))\b"
 )
 
 _FUNCTION = frozenset(
@@ -494,7 +509,7 @@ QUESTION_WHY = re.compile(
             # "what is it about?" and "how can I help?" in French, Portuguese and Spanish (folded)
             r"\ba quel sujet\b|\bquel est le sujet\b|\bdo que se trata\b|\bqual (?:e )?o motivo\b"
             r"|\bcual es el motivo\b|\bem que posso ajudar\b|\ben que (?:te |le )?puedo ayudar\b"
-            r"|\bcomment puis-je (?:vous|t')aider\b",
+            r"|\bcomment puis-je (?:vous|t')aider\b|\bpara que\?|\bquien (?:le|te|les) dio mi\b",
             r"\bwhat(?:'s|’s| is| was) the (?:project|idea|plan|ask|story|opportunity|role|job|deal|topic|"
             r"question|proposal|offer)\b",
             r"\bhow can i help\b",

@@ -56,8 +56,8 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"processing|membership|joining|release|clearance) (?:for|to|of)\b"
             # ("transfer fees" alone is a football club's income, not a demand)
             r"|\b(?=pay|send|wire|transfer)(?<!\bwe )(?<!\bi )(?<!we'll )(?<!i'll )(?<!will )(?<!happy to )"
-            r"(?<!glad to )(?<!we'd )(?<!i'd )"
-            r"(?!transfer fees?\b)(?:pay|send|wire|transfer)\w* (?:\S+ ){0,4}(?:fee|fees|deposit|charges?)\b"
+            r"(?<!glad to )(?<!we'd )(?<!i'd )(?<!late-)(?<!late )(?<!cut )(?<!reduce )(?<!lower )(?<!avoid )"
+            r"(?!transfer fees?\b)(?:pay|send|wire|transfer)\w* (?:\S*[^\s.!?] ){0,4}(?:fee|fees|deposit|charges?)\b"
             r"(?! (?:is|are|were|was) (?:waived|covered|included|free))"
             r"|\b(?:processing|clearance|release|activation|handling|unlock)\w* (?:fee|fees|charge)\b"
             r"|\bgift ?cards?\b|\b(?:itunes|steam|google play|amazon|apple) (?:cards?|vouchers?)\b"

@@ -244,7 +244,8 @@ GREETING_WORDS = (
     r"|ahlan|namaskar|namaskaram|szia|sziasztok|goedemorgen|goedendag|dobry\s+den|mingalaba"
     # the formal openings of Spanish, Portuguese, Italian and French letters
     r"|estimad[oa]s?|querid[oa]s?|prezad[oa]s?|egregi[oa]|gentile|cher|chere|bonsoir|buen\s+dia"
-    r"|sehr\s+geehrte[rs]?|liebe[rs]?|beste|geachte"
+    r"|sehr\s+geehrte[rs]?|liebe[rs]?|beste|geachte|szanown[aey]|muraho|mwaramutse|sannu|bawo|ndewo"
+    r"|sawubona|dumela|molo|mingalabar"
     r"|buenas\s+tardes|buenas\s+noches"
 )
 _GREETING = re.compile(rf"[\W_]*(?:{GREETING_WORDS})\b", re.IGNORECASE)

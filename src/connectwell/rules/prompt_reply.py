@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from connectwell.context import Context
-from connectwell.reasons import asks_why, find_reasons, is_evasive
+from connectwell.reasons import Concreteness, asks_why, find_reasons, is_evasive
 from connectwell.rules.base import Outcome, Rule, to_priya
 from connectwell.text import expand_texting, fold, fold_plain
+
+# Content words that make a reply an answer even without a cue ("because", "we'd like to").
+ANSWER_WORDS = 6
 
 
 def _hours(seconds: float) -> str:
@@ -21,7 +24,12 @@ def states_reason(text: str) -> bool:
     if is_evasive(folded):
         return False
     # A reply is already the answer to "why", so a shorter reason will do than in a cold note.
-    return bool(find_reasons(folded, 0, len(folded), [], threshold=1, questions=False))
+    if find_reasons(folded, 0, len(folded), [], threshold=1, questions=False):
+        return True
+    # "We only do the Japan side: customs clearance and phytosanitary inspections at Osaka":
+    # what the sender does and wants, said plainly, answers "what is this about?" without any
+    # cue word. Small talk and a holding line ("busy week, will write soon!") say less.
+    return Concreteness(folded, 0, len(folded), [])(0, len(folded)) >= ANSWER_WORDS
 
 
 def run(ctx: Context) -> Outcome:
