@@ -20,7 +20,8 @@ before the rules are tuned on it, and listed with --wrong only after that:
                 and after the tune5 and blind4 rounds (96.7%), then tuned on
   blind6a/b     200 by two more writers, arrived with blind5's tuning: measured at the session's start
                 (95.5%) and after the blind5 round (96.9%), then tuned on
-  blind7a/b     200 by two more writers, arrived with blind6's tuning: never tuned on, never listed
+  blind7a/b     200 by two more writers, arrived with blind6's tuning: measured at the session's start
+                (95.4%) and after the blind6 round (96.4%), then tuned on
 In tune5 and blind4 to blind7, scams carry no has-reason or motive-upfront label, as in the calibration
 set (c011, c012): whether a scam's pitch counts as a reason is not what the standard grades.
 This is a measurement, not a test: tests/test_agreement.py
@@ -50,7 +51,7 @@ SETS = {
     "blind4": ROOT / "tests/corpus/blind4.jsonl",
     "blind5": (ROOT / "tests/corpus/blind5a.jsonl", ROOT / "tests/corpus/blind5b.jsonl"),
     "blind6": (ROOT / "tests/corpus/blind6a.jsonl", ROOT / "tests/corpus/blind6b.jsonl"),
-    "blind7 (blind)": (ROOT / "tests/corpus/blind7a.jsonl", ROOT / "tests/corpus/blind7b.jsonl"),
+    "blind7": (ROOT / "tests/corpus/blind7a.jsonl", ROOT / "tests/corpus/blind7b.jsonl"),
 }
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 
 import connectwell as cw
@@ -154,66 +156,69 @@ def test_a_reply_is_checked_in_its_thread() -> None:
         assert judge(A4, "q2", "prompt-reply", reply).passed == expected
 
 
-# ---------------------------------------------------------------- functions
+# ---------------------------------------------------------------- judgements
 
 
-def _right(asked: str, replied: str | None, window_hours: float = 24) -> bool:
-    from datetime import UTC, datetime, timedelta
-
-    if replied is None:
-        return False
-
-    def parse(s: str) -> datetime:
-        d = datetime.fromisoformat(s)
-        return d if d.tzinfo else d.replace(tzinfo=UTC)
-
-    return timedelta(0) <= parse(replied) - parse(asked) <= timedelta(hours=window_hours)
-
-
-def _naive(asked: str, replied: str | None, window_hours: float = 24) -> bool:
-    from datetime import datetime, timedelta
-
-    if replied is None:
-        return False
-    delay = datetime.fromisoformat(replied) - datetime.fromisoformat(asked)
-    return delay <= timedelta(hours=window_hours)  # forgets replies sent before the question
+SOLUTION_04 = (
+    Path(__file__).resolve().parents[1] / "solutions/04_prompt_reply/04_prompt_reply.ipynb"
+)
+# 04 q3's answer key, visible and hidden, as its test cells write it.
+KEY_THREADS = {
+    cell.metadata["nbgrader"]["grade_id"]: grading.parse_checks(cell.source)
+    for cell in nbformat.read(SOLUTION_04, 4).cells
+    if cell.metadata.get("nbgrader", {}).get("grade_id", "").startswith("q3_labels")
+}
+ALL_KEYS = {
+    item: label
+    for calls in KEY_THREADS.values()
+    for call in calls
+    if call.check == "labels"
+    for item, (label, _why) in call.args[0].items()
+}
 
 
-def _crashes(asked: str, replied: str | None, window_hours: float = 24) -> bool:
-    return datetime_never_imported(asked)  # type: ignore[name-defined]  # noqa: F821
-
-
-def _stub(asked: str, replied: str | None, window_hours: float = 24) -> None:
-    """The release's stub: a docstring and no body."""
-
-
-EARLY = ["2026-03-02T09:00:00Z", "2026-03-02T08:00:00Z", 24]
-
-
-def run_function(fn: Any, *args: Any, check: str = "prompt-reply") -> grading.Result:
+def test_the_answer_key_agrees_with_the_prompt_reply_rule_on_every_thread() -> None:
+    # The key is a person's; the rule must not contradict it, or the course teaches two things.
     q = grading.question(A4, "q3")
-    found = grading.observe(q, check, args, {"is_prompt": fn})
-    return grading.judge(A4, "q3", check, args, found)
+    assert set(ALL_KEYS) == set(q.extra["items"])
+    assert set(ALL_KEYS.values()) == set(q.extra["labels"])  # every label is practised
+    for item, label in ALL_KEYS.items():
+        thread = q.extra["items"][item]["thread"]
+        note = {"message": "Hi Priya, Alex Chen suggested I write.", "thread": thread}
+        finding = cw.check(note, rules=["prompt-reply"])["prompt-reply"]
+        assert (finding.verdict == "pass") == (label == "answered in time"), (item, finding.message)
+        if label == "late":
+            assert "after they asked" in finding.message
+        if label == "dodged the question":
+            assert "does not say why" in finding.message
+        if label == "never answered":
+            assert "never got an answer" in finding.message
 
 
-def test_a_function_is_graded_against_the_prompt_reply_rule() -> None:
-    for case in grading.question(A4, "q3").extra["cases"] + [EARLY]:
-        expected, _ = grading.prompt_reply_expected(case)
-        assert expected == _right(*case)  # the rule and a careful function agree
-    assert run_function(_right).passed
-    assert run_function(_right, [EARLY]).passed
+def test_judgement_outcomes_not_attempted_wrong_and_right() -> None:
+    q = grading.question(A4, "q3")
+    (visible,) = [c for c in KEY_THREADS["q3_labels"] if c.check == "labels"]
+    assert judge(A4, "q3", "labels", q.given, *visible.args).status == "not-attempted"
+    right = dict(ALL_KEYS)
+    assert judge(A4, "q3", "labels", right, *visible.args).passed
+    # case and spaces do not matter, nor a one-letter slip
+    sloppy = {**right, "a": "  Answered In Time ", "b": "lat"}
+    assert judge(A4, "q3", "labels", sloppy, *visible.args).passed
+    wrong = judge(A4, "q3", "labels", {**right, "b": "answered in time"}, *visible.args)
+    assert wrong.status == "wrong" and "49 hours" in wrong.message
+    unknown = judge(A4, "q3", "labels", {**right, "c": "rude"}, *visible.args)
+    assert unknown.status == "wrong" and "not one of the labels" in unknown.message
+    missing = judge(A4, "q3", "labels", {"a": "late"}, *visible.args)
+    assert missing.status == "wrong" and "exactly these keys" in missing.message
+    still = judge(A4, "q3", "attempted", {**right, "f": "?"})
+    assert still.status == "wrong" and "still '?'" in still.message
 
 
-def test_function_outcomes_not_attempted_crashed_wrong() -> None:
-    assert run_function(_stub).status == "not-attempted"
-    crashed = run_function(_crashes)
-    assert crashed.status == "crashed" and "NameError" in crashed.message
-    assert 'is_prompt("2026-03-02T09:00:00Z"' in crashed.message
-    wrong = run_function(_naive, [EARLY])
-    assert wrong.status == "wrong" and "before the question" in wrong.message
-    yes = run_function(lambda *a: "yes")
-    assert yes.status == "wrong" and "True or False" in yes.message
-    assert run_function("not a function").status == "wrong"
+def test_a_judgement_check_needs_a_well_formed_key() -> None:
+    with pytest.raises(grading.GradingError, match="labels needs a key"):
+        grading.validate_check(grading.question(A4, "q3"), "labels", ({"z": ["late", "x"]},))
+    with pytest.raises(grading.GradingError, match="labels needs a key"):
+        grading.validate_check(grading.question(A4, "q3"), "labels", ({"a": ["soon", "x"]},))
 
 
 # ---------------------------------------------------------------- decisions, contacts, triage

@@ -32,15 +32,10 @@ PARTIAL: dict[str, dict[str, str]] = {
         "q1_answer": 'reply_priya = "Thanks for asking! We are moving our Airflow jobs onto Kafka '
         'at Acme and the consumers lag; Alex said you fixed that at Globex."',
         "q2_answer": 'reply_omar = "Just wanted to connect, nothing specific!"',
-        # Right on the visible cases; forgets time zones and replies sent before the question.
+        # Right on the visible threads; misses the time zone in thread e.
         "q3_answer": (
-            "from datetime import datetime, timedelta\n\n"
-            "def is_prompt(asked_at, replied_at, window_hours=24):\n"
-            "    if replied_at is None:\n"
-            "        return False\n"
-            "    asked = datetime.fromisoformat(asked_at[:19])\n"
-            "    replied = datetime.fromisoformat(replied_at[:19])\n"
-            "    return replied - asked <= timedelta(hours=window_hours)\n"
+            'verdicts = {"a": "answered in time", "b": "late", "c": "dodged the question", '
+            '"d": "answered in time", "e": "answered in time", "f": "never answered"}'
         ),
     },
     "06_triage": {

@@ -5,8 +5,8 @@ An exercise notebook (solutions/NN_name/NN_name.ipynb, released to exercises/) s
     from connectwell import grading
     grading.start("02_personalised")
 
-Each question has an answer cell that sets a variable (a note, a reply, a label, a function) and
-test cells. A test cell is one or more calls, each checking one thing:
+Each question has an answer cell that sets a variable (a note, a reply, a label, a verdict per
+reply) and test cells. A test cell is one or more calls, each checking one thing:
 
     grading.check("q1", "personalised")          # a rule, by its name
     grading.check("q1", "mentions", "article")   # a specific, usually in a hidden test
@@ -21,9 +21,11 @@ Checks: every rule name, plus
                           company, role, skill, or job-skill (a skill of theirs the job needs)
     why WORDS             (decision) the reason names the mismatch: contains one of WORDS
     label, red-flags      (triage) the label the rules imply; red flags that are failing rules
+    labels KEY            (judgement) the learner's label for each item agrees with KEY, a
+                          person's answer key written in the test cell: {"a": ["late", "why"]}
 For a decision, contacts or triage question a rule check asks whether the learner's judgement
-agrees with that rule; for a function it runs the function on cases and asks the rule about
-each one (prompt-reply).
+agrees with that rule. A judgement question is graded against the key in its test cell; the
+keys of the harder items sit in hidden tests, which never reach the learner's kernel.
 
 Outcomes are those of Kaggle's learntools: passed, not attempted (the starting value is
 untouched), wrong (with the rule's reason and a hint), or your code crashed. A failing check
@@ -31,7 +33,7 @@ raises an exception whose traceback is only the teaching text, never a bare Asse
 
 Trust: the learner's code runs in the same kernel as the test cells and can change anything
 there, so what check() concludes in the kernel is feedback only. check() also puts what it saw
-(the *evidence*: the answer, or the function's results) into the cell's output. While nbgrader
+(the *evidence*: the answer) into the cell's output. While nbgrader
 autogrades, connectwell.autograde.TrustedChecks reads each test cell's source from the gradebook
 and grades that evidence again with `judge`, in nbgrader's own process, where no learner code
 runs. Rewriting the evidence only changes which answer is graded, never how.
@@ -42,14 +44,13 @@ from __future__ import annotations
 import ast
 import copy
 import html
-import json
 import os
 import re
 import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 # Private references, captured when the kernel imports this module, before the learner's
@@ -72,7 +73,7 @@ EVIDENCE_MIME = "application/vnd.connectwell.evidence+json"
 RESULT_MIME = "application/vnd.connectwell.result+json"
 
 Status = Literal["pass", "wrong", "not-attempted", "crashed"]
-KINDS = ("note", "reply", "decision", "contacts", "triage", "function")
+KINDS = ("note", "reply", "decision", "contacts", "triage", "judgement")
 MENTION_KINDS = ("article", "event", "connection", "company", "role", "skill", "job-skill")
 LABELS = ("accept", "ignore", "report")
 # nbgrader's Validate report cuts lines at 90 columns after a 4-space indent.
@@ -85,7 +86,7 @@ _KIND_CHECKS: dict[str, tuple[str, ...]] = {
     "decision": ("not-canned", "explains-fit", "why"),
     "contacts": ("has-reason", "motive-upfront"),
     "triage": ("label", "red-flags"),
-    "function": ("prompt-reply",),
+    "judgement": ("labels",),
 }
 
 
@@ -347,30 +348,13 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def cases_for(q: Question, args: tuple[Any, ...]) -> list[list[Any]]:
-    """The calls a function check makes: the cases given in the test cell, else the question's."""
-    cases = args[0] if args else q.extra.get("cases", [])
-    return [list(c) for c in cases]
-
-
 def observe(
     q: Question, check: str, args: tuple[Any, ...], namespace: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The evidence for one check: the learner's answer, or what their function returned."""
+    """The evidence for one check: the learner's answer."""
     if q.answer not in namespace:
         return {"state": "missing"}
-    value = namespace[q.answer]
-    if q.kind != "function":
-        return {"state": "ok", "value": _jsonable(value)}
-    if not callable(value):
-        return {"state": "ok", "value": _jsonable(value)}
-    calls = []
-    for case in cases_for(q, args):
-        try:
-            calls.append({"value": _jsonable(value(*case))})
-        except Exception as exc:  # the learner's function crashing is an outcome, not our error
-            calls.append({"error": f"{type(exc).__name__}: {exc}"[:300]})
-    return {"state": "ok", "calls": calls}
+    return {"state": "ok", "value": _jsonable(namespace[q.answer])}
 
 
 # ---------------------------------------------------------------- the judge
@@ -415,8 +399,6 @@ def judge(
             "Run the answer cell above; if it shows an error, fix that first, then run this cell.",
         )
     try:
-        if q.kind == "function":
-            return _judge_function(q, check, args, evidence.get("calls"))
         return _JUDGES[q.kind](q, check, args, evidence.get("value"))
     except Exception as exc:  # an answer shaped in a way we did not foresee is still graded
         return _result(
@@ -433,6 +415,8 @@ def validate_check(q: Question, check: str, args: tuple[Any, ...] = ()) -> None:
         )
     if check == "mentions" and (len(args) != 1 or args[0] not in MENTION_KINDS):
         raise GradingError(f"mentions needs one of {', '.join(MENTION_KINDS)}, got {args!r}")
+    if check == "labels":
+        _validate_key(q, args)
 
 
 def _not_attempted(q: Question, check: str) -> Result:
@@ -442,6 +426,7 @@ def _not_attempted(q: Question, check: str) -> Result:
         "decision": "the starting decision (send is None)",
         "contacts": "the starting value: every contact is still '?'",
         "triage": "the starting value: the label is still '?'",
+        "judgement": "the starting value: every item is still '?'",
     }.get(q.kind, "the starting value")
     return _result(
         q,
@@ -763,100 +748,84 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
     )
 
 
-def _call_text(name: str, case: list[Any]) -> str:
-    return f"{name}({', '.join(json.dumps(a) if isinstance(a, str) else repr(a) for a in case)})"
-
-
-def _hours_between(a: str, b: str) -> float:
-    def stamp(s: str) -> datetime:
-        d = datetime.fromisoformat(s)
-        return d if d.tzinfo else d.replace(tzinfo=UTC)
-
-    return (stamp(b) - stamp(a)).total_seconds() / 3600
-
-
-def prompt_reply_expected(case: list[Any]) -> tuple[bool, Finding]:
-    """What the prompt-reply rule says about a thread asked at case[0] and answered at case[1]."""
-    asked, replied, *rest = case
-    window = rest[0] if rest else 24
-    thread = [{"from": "recipient", "at": asked, "text": "Thanks! Why would you like to connect?"}]
-    if replied is not None:
-        # A reply that plainly gives a reason, so only its timing decides.
-        text = (
-            "We're moving our Airflow jobs onto Kafka at Acme and your consumer-lag fix is "
-            "what we need."
+def _validate_key(q: Question, args: tuple[Any, ...]) -> None:
+    """A judgement check's key, as the test cell writes it: {item: [label, why], ...}."""
+    items, labels = q.extra.get("items") or {}, q.extra.get("labels") or []
+    key = args[0] if len(args) == 1 else None
+    if not (
+        isinstance(key, Mapping)
+        and key
+        and all(
+            k in items
+            and isinstance(v, list | tuple)
+            and len(v) == 2
+            and v[0] in labels
+            and isinstance(v[1], str)
+            for k, v in key.items()
         )
-        thread.append({"from": "sender", "at": replied, "text": text})
-    finding = _run_rule({"message": "Hi", "thread": thread}, "prompt-reply", reply_window=window)
-    return finding.passed, finding
+    ):
+        raise GradingError(
+            f'{q.assignment} {q.id}: labels needs a key such as {{"a": ["{labels[0] if labels else "label"}", '
+            f'"why"]}} with items from {", ".join(items)} and labels from {", ".join(labels)}'
+        )
 
 
-def _judge_function(q: Question, check: str, args: tuple[Any, ...], calls: Any) -> Result:
-    cases = cases_for(q, args)
-    if calls is None:
+def _label_of(value: Any, labels: list[str]) -> str | None:
+    """The label a learner meant: exact up to case and spaces, or one typo away."""
+    if not isinstance(value, str):
+        return None
+    wanted = " ".join(value.lower().split())
+    for label in labels:
+        if wanted == label.lower():
+            return label
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(wanted, labels, scorer=fuzz.ratio, score_cutoff=85)
+    return best[0] if best else None
+
+
+def _judge_judgement(q: Question, check: str, args: tuple[Any, ...], value: Any) -> Result:
+    items: Mapping[str, Any] = q.extra["items"]
+    labels: list[str] = list(q.extra["labels"])
+    if value == q.given or (
+        isinstance(value, Mapping) and value and all(v == "?" for v in value.values())
+    ):
+        return _not_attempted(q, check)
+    example = ", ".join(f'"{k}": "{labels[0]}"' for k in list(items)[:2])
+    if not isinstance(value, Mapping) or set(value) != set(items):
         return _result(
             q,
             check,
             "wrong",
-            f"{q.answer} should be a function (def {q.answer}(...):), not a value.",
+            f"{q.answer} should be a dict with exactly these keys: {', '.join(items)}.",
+            f"Write it as {q.answer} = {{{example}, ...}}",
         )
-    if (
-        not isinstance(calls, list)
-        or len(calls) != len(cases)
-        or not all(isinstance(c, Mapping) for c in calls)
-    ):
-        return _result(q, check, "crashed", "The check could not read what your function returned.")
-    if all(c.get("value") is None and "error" not in c for c in calls):
-        return _result(
-            q,
-            check,
-            "not-attempted",
-            f"{q.answer} returns None: it has no body yet.",
-            "Write the body of the function, run its cell, then run this cell again.",
-        )
+    chosen = {k: _label_of(v, labels) for k, v in value.items()}
+    for k, v in value.items():
+        if chosen[k] is None:
+            what = "is still '?'" if v == "?" else f"is {v!r}, which is not one of the labels"
+            return _result(
+                q,
+                check,
+                "wrong",
+                f"Item {k} {what}.",
+                "Choose one of: " + "; ".join(labels) + ".",
+            )
     if check == "attempted":
         return _result(q, check, "pass", "Answered.")
-    for case, call in zip(cases, calls, strict=True):
-        if "error" in call:
-            return _result(
-                q,
-                check,
-                "crashed",
-                f"{_call_text(q.answer, case)} raised {call['error']}",
-                "Fix the function so it handles this case, run its cell, then run this cell again.",
-            )
-    for case, call in zip(cases, calls, strict=True):
-        got = call.get("value")
-        if not isinstance(got, bool):
-            return _result(
-                q,
-                check,
-                "wrong",
-                f"{_call_text(q.answer, case)} returned {got!r}; it should return True or False.",
-            )
-        expected, finding = prompt_reply_expected(case)
-        if got != expected:
-            asked, replied, *_ = case
-            if replied is None:
-                fact = "nobody replied"
-            else:
-                hours = _hours_between(asked, replied)
-                fact = (
-                    f"the reply was sent {abs(hours):.1f} hours before the question"
-                    if hours < 0
-                    else f"the reply came {hours:.1f} hours after the question"
-                )
-            return _result(
-                q,
-                check,
-                "wrong",
-                f"{_call_text(q.answer, case)} returned {got}, but {fact}; the prompt-reply rule "
-                f"says {'prompt' if expected else 'not prompt'} ({finding.message})",
-                "Parse both timestamps with their time zones; a missing or earlier reply is not "
-                "prompt.",
-                _RULES["prompt-reply"].why,
-            )
-    return _result(q, check, "pass", f"Right on all {len(cases)} cases.")
+    key = args[0]
+    misses = [(k, exp, why) for k, (exp, why) in key.items() if chosen[k] != exp]
+    if not misses:
+        return _result(q, check, "pass", f"Right about {', '.join(sorted(key))}.")
+    lines = [f"{k}: you said {chosen[k]}, but it is {exp}. {why}" for k, exp, why in misses]
+    return _result(
+        q,
+        check,
+        "wrong",
+        " ".join(lines),
+        "Look at two things in each thread: how long after the question the reply came "
+        "(mind the time zones), and whether it says why.",
+    )
 
 
 _JUDGES: dict[str, Callable[[Question, str, tuple[Any, ...], Any], Result]] = {
@@ -865,6 +834,7 @@ _JUDGES: dict[str, Callable[[Question, str, tuple[Any, ...], Any], Result]] = {
     "decision": _judge_decision,
     "contacts": _judge_contacts,
     "triage": _judge_triage,
+    "judgement": _judge_judgement,
 }
 
 
@@ -1040,6 +1010,14 @@ def _profile_lines(
     return out
 
 
+def _when(stamp: str) -> str:
+    """A timestamp as a person reads it, with its time zone: "Mon 2 Mar 09:00 (UTC+01:00)"."""
+    moment = datetime.fromisoformat(stamp)
+    zone = moment.strftime("%z") if moment.tzinfo else ""
+    zone = "UTC" if zone in ("+0000", "") else f"UTC{zone[:3]}:{zone[3:]}"
+    return f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b %H:%M')} ({zone})"
+
+
 def card(qid: str) -> str:
     """A question as plain text: the situation, the profile and where the answer goes."""
     q = _current(qid)
@@ -1048,9 +1026,16 @@ def card(qid: str) -> str:
         for name, person in q.extra["contacts"].items():
             lines.append(f"{name}: {person['context']}")
             lines += _profile_lines(person, "  ")
-    elif q.kind == "function":
-        lines.append("The visible check tries:")
-        lines += [f"  {_call_text(q.answer, list(c))}" for c in q.extra.get("cases", [])]
+    elif q.kind == "judgement":
+        lines += _profile_lines(q.scenario)
+        for item_id, item in q.extra["items"].items():
+            lines.append(f"{item_id}:")
+            for m in item.get("thread") or []:
+                who = "They asked" if m["from"] == "recipient" else "You replied"
+                lines.append(f"  {who} at {_when(m['at'])}: {m['text']}")
+            if not any(m["from"] == "sender" for m in item.get("thread") or []):
+                lines.append("  (no reply yet; it is now three days later)")
+        lines.append("Labels: " + "; ".join(q.extra["labels"]) + ".")
     else:
         lines += _profile_lines(q.scenario, incoming=q.kind == "triage")
     if q.kind == "reply":
