@@ -609,3 +609,35 @@ def test_a_plain_answer_without_cue_words_answers_what_it_is_about() -> None:
         _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
         == "fail"
     )
+
+
+# ---------------------------------------------------------------- blind7 round
+
+
+def test_a_recruiter_approach_without_the_role_is_a_reason_but_explains_no_fit() -> None:
+    job = {"title": "Kafka Platform Lead", "company": "Acme", "skills": ["Kafka"]}
+    note = "Hi Priya, saw you're at Globex - I've got an exciting opportunity nearby that would suit you. Chat?"
+    report = _check(note, purpose="job_offer", job=job)
+    assert report["has-reason"].verdict == "pass"
+    assert report["explains-fit"].verdict == "fail"
+
+
+def test_the_thing_you_posted_is_their_work() -> None:
+    recipient = {"name": "Priya Raman"}  # nothing on file
+    note = "Hi Priya, did the shearing shed you posted end up with a raised slatted floor? We're building one."
+    assert _check(note, recipient)["personalised"].verdict == "pass"
+
+
+def test_asking_to_be_guided_is_a_request_and_honoured_to_join_is_not() -> None:
+    assert (
+        _check("Respected Dr Raman, kindly guide me on a summer internship in Globex's data team.")[
+            "has-reason"
+        ].verdict
+        == "pass"
+    )
+    assert (
+        _check(
+            "Hi Priya, I see you are at Globex. I would be honoured to be part of your network."
+        )["has-reason"].verdict
+        == "fail"
+    )

@@ -58,3 +58,27 @@ def test_scams_in_disguise_fail_no_scam_with_a_reason(note: str) -> None:
     finding = cw.check({"message": note, "recipient": RECIPIENT})["no-scam"]
     assert finding.verdict == "fail", f"no-scam passed: {note!r}"
     assert "scam" in finding.message and finding.hint
+
+
+# Found in the blind7 round: ordinary words near money, and scams without the usual words.
+MORE_INNOCENT = [
+    "Hi Ana, how did Lusa Freight cut wire transfer fees for its Brazil customers? We pay too much.",
+    "Hi Ana, could you speak at our Porto evening on inheritance disputes over family-run hauliers?",
+    "Hi Ana, a client wants to transfer funds between two customs bonds before her tax return.",
+]
+MORE_DISGUISED = [
+    "Hello Ana, your customs consignment is held at Leixões. Pay €1,200 clearance to our agent today.",
+    "Hi Ana, I'll mail a cheque for €6,500 for the pallets; just send the extra €1,500 back to my driver.",
+    "Hi Ana, our bank changed, so please send the payment for invoice 4471 to the new account I'll message.",
+    "Hello Ana, this is the tax office. A refund is pending: reply with your NIF and banking info today.",
+]
+
+
+@pytest.mark.parametrize("note", MORE_INNOCENT)
+def test_more_ordinary_money_words_are_no_scam(note: str) -> None:
+    assert cw.check({"message": note, "recipient": RECIPIENT})["no-scam"].verdict == "pass"
+
+
+@pytest.mark.parametrize("note", MORE_DISGUISED)
+def test_scams_without_the_usual_words_fail_no_scam(note: str) -> None:
+    assert cw.check({"message": note, "recipient": RECIPIENT})["no-scam"].verdict == "fail", note

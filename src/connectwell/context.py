@@ -24,6 +24,7 @@ from connectwell.mentions import (
 )
 from connectwell.names import nicknames
 from connectwell.reasons import (
+    JOB_CUES,
     OFFER_QUESTION,
     SHARED_HISTORY,
     Concreteness,
@@ -72,6 +73,9 @@ _TOPIC_END = re.compile(r"[,.;:!?—–()]| - ")
 _STATED_WORK = re.compile(
     r"\b(?:congrats|congratulations|well done|kudos|hats off) (?:to you )?(?:on|for)\b"
     r"|\b(?:won|earned|got) you (?:the|a|an|first|second|third)\b"
+    # "the shearing shed you posted", "the barns you designed"
+    r"|\bthe (?:[\w'’-]+ ){1,3}(?:you|your team) (?:posted|shared|designed|built|made|wrote|ran|led|planted|"
+    r"restored|installed|set up|helped build|helped set up|manage|run)\b"
     r"|\b(?:you|your team) (?:did|installed|fitted|delivered|completed|designed|built|wrote|led|ran|"
     r"created|founded|organi[sz]ed|launched|"
     r"restored|published|produced|directed|curated|started|set up|rebuilt|digiti[sz]ed|shipped|opened)\b"
@@ -506,7 +510,8 @@ class Context:
     def _their_named_things(self, fields: list[tuple[int, int]]) -> list[Mention]:
         """ "your <up to six words, one of them a proper name>" within one phrase."""
         # Most notes have no capital letter in a phrase after "your": one look settles that.
-        if not _YOUR_CAPITAL.search(self.scenario.message):
+        # In a scam, "your Vipps-linked payout" is bait, not something of theirs.
+        if not _YOUR_CAPITAL.search(self.scenario.message) or self.scam:
             return []
         text = self.text
         blocked = self.masked + fields
@@ -624,6 +629,15 @@ class Context:
         found = find_reasons(
             self.text, *self.body, details, job_spans=self.job_mentions, sentences=self.sentences
         )
+        if not found and self.scenario.purpose == "job_offer" and (self.details or self.stated):
+            # A recruiter's approach that leaves the role unnamed ("an exciting opportunity
+            # nearby that would suit you", "a [JOB TITLE] role") still offers them a job, and
+            # says it to them; explains-fit fails it for the missing role.
+            for s, e in self.sentences:
+                m = JOB_CUES.search(self.text, s, e)
+                if m:
+                    found = [Reason(m.group(), (m.start(), e))]
+                    break
         # A reason must concern this recipient: something of theirs, the job offered to them, or
         # a history you share. A pitch that would read the same to anyone ("our tool can halve
         # your hosting bill") is no reason to connect with *them*.

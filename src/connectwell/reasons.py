@@ -144,7 +144,9 @@ _CUE_PATTERNS = (
     # A favour asked in other words: "could use a hand with geothermal loops", "could our
     # cooperative visit your farm?", "can two of our rangers come out for a burn?"
     r"\b(?:would|i'd|we'd|i’d|we’d) be (?:very |so |really |most )?(?:grateful|thankful|honou?red|delighted) "
-    r"(?:for|if|to)\b",
+    r"(?:for|if|to (?!be part|join|connect|be connected|be in|add)\w+)",
+    r"\b(?:kindly|please|pls) (?:guide|help|advise|mentor|share|suggest|consider|let me know)\b",
+    r"\b(?:volevo|vorrei|posso) (?:chiederti|chiederle|chiedere|sapere)\b",
     r"\b(?:wondered|wondering|wonder) (?:if|whether)\b",
     # An offer or a promise kept: "as promised, I'll send over the checklist", "we'd lend one free"
     r"\b(?:i'll|i’ll|i will|we'll|we’ll|we will|i'd|i’d|we'd|we’d) (?:gladly |happily )?(?:send|share|bring|"
@@ -152,7 +154,7 @@ _CUE_PATTERNS = (
     # Raising money, said to an investor: "we're raising a €900k pre-seed"
     r"\b(?:are|am|is|we're|we’re|i'm|i’m) (?:currently |now )?raising\b",
     # Non-native present tense: "we are search a senior android engineer"
-    r"\b(?:we|i) (?:are|am) (?:search|look|seek|find|hire|need|want|write|contact)\b",
+    r"\b(?:we|i) (?:are |am )?(?:search|seek)\b|\b(?:we|i) (?:are|am) (?:look|find|hire|need|want|write|contact)\b",
     # A service put in terms of companies like theirs: "we help ferry operators like Meltemi"
     r"\bhelps? (?:[\w'’-]+ ){1,3}like\b",
     r"\bfits? (?:well|perfectly|nicely|closely|the bill|the brief)\b",
@@ -498,7 +500,9 @@ QUESTION_WHY = re.compile(
             r"\bwhat can i (?:do|help) (?:for|with) you\b|\bwhat can i help (?:you )?with\b",
             # other ways of asking what it is about
             r"\bdo you need (?:something|anything)\b|\bis (?:this|it) (?:for|about|regarding)\b[^?]{0,60}\?"
-            r"|\bwhy do you ask\b|\bwhy (?:do|would) you (?:need|want)\b|\bwho gave you my\b"
+            r"|\bwhy do you ask\b|\bwhy (?:do |would )?you (?:need|want)\b|\bwho gave you my\b"
+            r"|\bwhich (?:company|organi[sz]ation|firm) (?:are )?you (?:are )?with\b|\bwhat(?:'s|’s| is) prompting\b"
+            r"|\bwhat (?:exactly )?would (?:the|this|it) (?:\w+ )?be for\b"
             r"|\bhow did you get my\b|\b(?:may|can|could) i (?:know|ask) (?:the |your )?(?:purpose|reason)\b"
             r"|\bremind me\b[^?]{0,20}\b(?:how|where|why|what|which|who)\b",
             # Asking what it is about, in other words: "what's on your mind?", "what's the project?"

@@ -46,11 +46,11 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
         "asks for money, payment or bank details",
         re.compile(
             r"\b(?:bank|account|routing|sort|iban|swift|card)[ \-]*(?:account[ \-]*)?(?:number|details|info(?:rmation)?|"
-            r"code|no|pin)\b|\biban\b|\bwire (?:transfer|the money|me|us|the funds)\b|\bwestern union\b|\bmoneygram\b"
+            r"code|no|pin)\b|\biban\b|\bwire (?:transfer(?!s? fees?\b)|the money|me|us|the funds)\b|\bwestern union\b|\bmoneygram\b"
             r"|\b(?:send|transfer|wire|remit|deposit)\w* (?:me |us |him |her )?(?:the |a |some |your |small )?"
-            r"(?:money|funds|payment|cash|\$|€|£|usd|bitcoin|btc|crypto|usdt|eth|ether|tokens?)\b"
+            r"(?:money|funds|payment|cash|\$|€|£|usd|bitcoin|btc|crypto|usdt|eth|ether|tokens?)\b(?! between\b)"
             r"|\b(?:via|through|using|by|on) (?:zelle|venmo|cash ?app|western union|moneygram|gift ?cards?|yape|"
-            r"gcash|m-?pesa|nequi|paytm|upi|pix|bkash|nagad|easypaisa|jazzcash)\b"
+            r"gcash|m-?pesa|nequi|paytm|upi|pix|bkash|nagad|easypaisa|jazzcash|momo|mobile money)\b"
             # a sum before a job or a prize: "US$40 registration for the training kit"
             r"|(?:[$€£]|\b(?:usd|us\$|eur|gbp)) ?\d[\d,.]*[^.!?\n]{0,20}\b(?:registration|onboarding|activation|"
             r"processing|membership|joining|release|clearance) (?:for|to|of)\b"
@@ -61,12 +61,21 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"(?! (?:is|are|were|was) (?:waived|covered|included|free))"
             r"|\b(?:processing|clearance|release|activation|handling|unlock)\w* (?:fee|fees|charge)\b"
             r"|\bgift ?cards?\b|\b(?:itunes|steam|google play|amazon|apple) (?:cards?|vouchers?)\b"
-            r"|\b(?:send|reply with|provide|share|forward|give) (?:me |us )?(?:with )?your (?:full name|bank|banking|"
+            r"|\b(?:send|reply with|provide|share|forward|give) (?:me |us )?(?:with )?your (?:\w+ and )?(?:full name|"
+            r"bank|banking|sin|ssn|social insurance number|"
             r"account|home address|passport|id card|date of birth|card|personal details"
             # Bare "your details" is a badge, a booking, a CV: a scam only beside payment.
             r"|details(?=[^.!?\n]{0,60}\b(?:payments?|pay|transfer|funds?|prize|claim|release|bank|"
             r"fees?|processing|wallet|refund)\b))"
             r"|\bcvv\b|\bsocial security number\b|\bpin (?:code|number)\b|\bpaypal (?:me|details)\b"
+            # Pay a sum now: "Pay GH₵1,200 clearance to our agent's MoMo number today"
+            r"|(?:^|(?<=[.!?] ))pay (?:the |a |us )?(?:[$€£₵₦₱]|gh₵|ghs|ngn|kes|php|\d)"
+            # An overpayment returned: "e-transfer the extra $1,500 back to my hauler"
+            r"|\b(?:send|transfer|wire|refund|pay)\w* (?:me |us )?(?:the )?(?:extra|difference|excess|overpayment|"
+            r"balance)\b[^.!?\n]{0,40}\bback\b"
+            # A supplier's "new bank account" for an invoice
+            r"|\bnew (?:bank )?account\b(?=[^\n]{0,80}\b(?:pay|payment|send|transfer|invoice)\w*)"
+            r"|\b(?:payment|invoice|transfer)\w*\b[^.!?\n]{0,60}\bnew (?:bank )?account\b"
             # A money mule: other people's money through your own account ("receive client
             # payments in your personal account and forward 90%").
             r"|\breceiv\w* (?:[\w'’-]+ ){0,3}?(?:payments?|transfers?|funds|money|deposits)\b[^.!?\n]{0,40}"
@@ -103,7 +112,8 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
         "promises a prize, lottery win or inheritance",
         re.compile(
             # One \b for the words: the engine then tries them only where a word starts.
-            r"\b(?:inheritance\b|herencia\b|heranca\b|heritage d\b|unclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|next of kin\b"
+            r"\b(?:inheritance\b(?! (?:law|laws|dispute|disputes|tax|taxes|planning|case|cases|lawyers?|"
+            r"rights)\b)|herencia\b|heranca\b|heritage d\b|unclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|next of kin\b"
             # "the late Mr X" is a windfall pitch only beside money: "our late investor meeting"
             # and "my late father" are not.
             r"|late (?:client|husband|wife|father|customer|uncle|investor|businessman|engr|mr|mrs|dr|chief)\b"
@@ -208,7 +218,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
             """
             bank banking account routing sort iban swift card cards wire western moneygram transfer
             transfers payment processing clearance activation handling unlock gift giftcard giftcards
-            itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp yape gcash mpesa pesa nequi paytm upi pix bkash nagad easypaisa jazzcash eur gbp passport birth
+            itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp yape gcash mpesa pesa nequi paytm upi pix bkash nagad easypaisa jazzcash eur gbp momo mobile sin ssn extra difference excess overpayment balance new ghs passport birth
             details money funds cash usd btc bitcoin crypto usdt eth ether token tokens address
             payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
             charge cost visa permit ticket medical background
