@@ -22,7 +22,8 @@ before the rules are tuned on it, and listed with --wrong only after that:
                 (95.5%) and after the blind5 round (96.9%), then tuned on
   blind7a/b     200 by two more writers, arrived with blind6's tuning: measured at the session's start
                 (95.4%) and after the blind6 round (96.4%), then tuned on
-In tune5 and blind4 to blind7, scams carry no has-reason or motive-upfront label, as in the calibration
+  blind8a/b     200 by two more writers, arrived after blind7's tuning: never tuned on, never listed
+In tune5 and blind4 to blind8, scams carry no has-reason or motive-upfront label, as in the calibration
 set (c011, c012): whether a scam's pitch counts as a reason is not what the standard grades.
 This is a measurement, not a test: tests/test_agreement.py
 holds the thresholds for the sets the rules are tuned to.
@@ -52,6 +53,7 @@ SETS = {
     "blind5": (ROOT / "tests/corpus/blind5a.jsonl", ROOT / "tests/corpus/blind5b.jsonl"),
     "blind6": (ROOT / "tests/corpus/blind6a.jsonl", ROOT / "tests/corpus/blind6b.jsonl"),
     "blind7": (ROOT / "tests/corpus/blind7a.jsonl", ROOT / "tests/corpus/blind7b.jsonl"),
+    "blind8 (blind)": (ROOT / "tests/corpus/blind8a.jsonl", ROOT / "tests/corpus/blind8b.jsonl"),
 }
 
 

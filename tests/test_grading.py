@@ -270,35 +270,75 @@ def test_contacts_need_a_note_exactly_where_there_is_a_reason() -> None:
     assert judge(A5, "q3", "has-reason", {"Hannah Berg": None}).status == "wrong"
 
 
-@pytest.mark.parametrize("qid", ["q1", "q2", "q3", "q4"])
-def test_triage_labels_follow_the_rules(qid: str) -> None:
-    q = grading.question(A6, qid)
-    report = cw.check(q.base())
-    failing = [f.rule for f in report if f.verdict == "fail"]
-    expected = "report" if "no-scam" in failing else "ignore" if failing else "accept"
-    assert grading.triage_key(q) == (expected, failing)
-    flags = failing[:1] if expected != "report" else ["no-scam"]
-    assert judge(A6, qid, "label", {"label": expected, "red_flags": flags}).passed
-    assert judge(A6, qid, "red-flags", {"label": expected, "red_flags": flags}).passed
-    for label in {"accept", "ignore", "report"} - {expected}:
-        wrong = judge(A6, qid, "label", {"label": label, "red_flags": []})
-        assert not wrong.passed and f"the right call is {expected}" in wrong.message
-    passing = [f.rule for f in report if f.verdict == "pass"]
-    alarm = judge(A6, qid, "red-flags", {"label": expected, "red_flags": [passing[0]]})
-    assert not alarm.passed and f"passes {passing[0]}" in alarm.message
+SOLUTION_06 = Path(__file__).resolve().parents[1] / "solutions/06_triage/06_triage.ipynb"
+# 06's answer key, visible and hidden, as its test cells write it: question -> check -> args
+TRIAGE_KEY: dict[str, dict[str, tuple[Any, ...]]] = {}
+for _cell in nbformat.read(SOLUTION_06, 4).cells:
+    for _call in grading.parse_checks(_cell.source) if _cell.cell_type == "code" else ():
+        if _call.check in ("label", "red-flags"):
+            TRIAGE_KEY.setdefault(_call.question, {})[_call.check] = _call.args
 
 
-def test_red_flags_take_names_or_codes_and_explain_unknown_ones() -> None:
-    q = grading.question(A6, "q1")
-    _, failing = grading.triage_key(q)
-    code = cw.RULES["no-scam"].code
-    if "no-scam" in failing:
-        assert judge(A6, "q1", "red-flags", {"label": "report", "red_flags": [code]}).passed
-    unknown = judge(A6, "q1", "red-flags", {"label": "report", "red_flags": ["spammy"]})
-    assert not unknown.passed and "'spammy' is not a rule name" in unknown.message
-    assert "no-scam" in unknown.hint
-    assert judge(A6, "q1", "label", {"label": "?", "red_flags": []}).status == "not-attempted"
-    assert "not a label" in judge(A6, "q1", "label", {"label": "block", "red_flags": []}).message
+def test_every_triage_question_has_a_human_key_at_least_as_hard_as_lesson_8() -> None:
+    assert set(TRIAGE_KEY) == {q.id for q in grading.questions(A6)}
+    labels = [key["label"][0] for key in TRIAGE_KEY.values()]
+    assert {"accept", "ignore", "report"} <= set(labels)
+    flags = {f for key in TRIAGE_KEY.values() for f in key["red-flags"][0]}
+    assert flags == set(grading.red_flags(A6)), "every red flag is practised"
+    # Harder than the lesson's quiz: an impersonation with no scam vocabulary, honest money
+    # talk, and flattery that names the company.
+    assert any(
+        key["label"][0] == "report" and "pretends to be someone else" in key["red-flags"][0]
+        for key in TRIAGE_KEY.values()
+    )
+
+
+@pytest.mark.parametrize("qid", ["q1", "q2", "q3", "q4", "q5", "q6", "q7"])
+def test_triage_is_graded_against_the_key_with_reasons(qid: str) -> None:
+    label, why = TRIAGE_KEY[qid]["label"]
+    flags, flags_why = TRIAGE_KEY[qid]["red-flags"]
+    answer = {"label": label, "red_flags": list(flags)}
+    assert judge(A6, qid, "label", answer, label, why).passed
+    assert judge(A6, qid, "red-flags", answer, flags, flags_why).passed
+    for other in {"accept", "ignore", "report"} - {label}:
+        wrong = judge(A6, qid, "label", {**answer, "label": other}, label, why)
+        assert (
+            not wrong.passed
+            and f"the right call is {label}" in wrong.message
+            and why in wrong.message
+        )
+    extra = next(f for f in grading.red_flags(A6) if f not in flags)
+    alarm = judge(A6, qid, "red-flags", {**answer, "red_flags": [*flags, extra]}, flags, flags_why)
+    assert not alarm.passed and f"Not a red flag here: {extra}" in alarm.message
+    if flags:
+        missed = judge(
+            A6, qid, "red-flags", {**answer, "red_flags": list(flags[1:])}, flags, flags_why
+        )
+        assert not missed.passed and f"You missed: {flags[0]}" in missed.message
+
+
+def test_red_flags_are_plain_words_forgiving_case_and_typos_and_unknown_ones_are_explained() -> (
+    None
+):
+    label, why = TRIAGE_KEY["q1"]["label"]
+    flags, flags_why = TRIAGE_KEY["q1"]["red-flags"]
+    sloppy = {"label": " Report", "red_flags": [f.upper() for f in flags[:-1]] + [flags[-1][:-1]]}
+    assert judge(A6, "q1", "red-flags", sloppy, flags, flags_why).passed
+    unknown = judge(
+        A6, "q1", "red-flags", {"label": "report", "red_flags": ["no-scam"]}, flags, flags_why
+    )
+    assert not unknown.passed and "'no-scam' is not one of the red flags" in unknown.message
+    assert "rushes you" in unknown.hint
+    assert (
+        judge(A6, "q1", "label", {"label": "?", "red_flags": []}, label, why).status
+        == "not-attempted"
+    )
+    assert (
+        "not a label"
+        in judge(A6, "q1", "label", {"label": "block", "red_flags": []}, label, why).message
+    )
+    with pytest.raises(grading.GradingError):
+        grading.validate_check(grading.question(A6, "q1"), "red-flags", (["scammy"], "why"))
 
 
 # ---------------------------------------------------------------- test cells read back

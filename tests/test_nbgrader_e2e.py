@@ -39,7 +39,7 @@ PARTIAL: dict[str, dict[str, str]] = {
         ),
     },
     "06_triage": {
-        "q1_answer": 'triage_victor = {"label": "report", "red_flags": ["no-scam", "fits-limit"]}',
+        "q1_answer": 'triage_victor = {"label": "report", "red_flags": ["promises easy money", "rushes you"]}',
         "q2_answer": 'triage_rita = {"label": "accept", "red_flags": []}',
         "q3_answer": 'triage_priya = {"label": "accept", "red_flags": []}',
     },

@@ -20,11 +20,12 @@ Checks: every rule name, plus
     mentions KIND         the note names the recipient's KIND: article, event, connection,
                           company, role, skill, or job-skill (a skill of theirs the job needs)
     why WORDS             (decision) the reason names the mismatch: contains one of WORDS
-    label, red-flags      (triage) the label the rules imply; red flags that are failing rules
+    label LABEL WHY       (triage) the label, against a person's answer key in the test cell
+    red-flags FLAGS WHY   (triage) the red flags, in the plain words the assignment lists
     labels KEY            (judgement) the learner's label for each item agrees with KEY, a
                           person's answer key written in the test cell: {"a": ["late", "why"]}
-For a decision, contacts or triage question a rule check asks whether the learner's judgement
-agrees with that rule. A judgement question is graded against the key in its test cell; the
+For a decision or contacts question a rule check asks whether the learner's judgement agrees
+with that rule. A judgement question is graded against the key in its test cell; the
 keys of the harder items sit in hidden tests, which never reach the learner's kernel.
 
 Outcomes are those of Kaggle's learntools: passed, not attempted (the starting value is
@@ -417,6 +418,8 @@ def validate_check(q: Question, check: str, args: tuple[Any, ...] = ()) -> None:
         raise GradingError(f"mentions needs one of {', '.join(MENTION_KINDS)}, got {args!r}")
     if check == "labels":
         _validate_key(q, args)
+    if check in ("label", "red-flags"):
+        _validate_triage_key(q, check, args)
 
 
 def _not_attempted(q: Question, check: str) -> Result:
@@ -647,23 +650,24 @@ def _judge_contacts(q: Question, check: str, args: tuple[Any, ...], value: Any) 
     return _result(q, check, "wrong", " ".join(lines), rule.fix, rule.why)
 
 
-def triage_key(q: Question) -> tuple[str, list[str]]:
-    """The label the rules imply for an incoming request, and the rules it fails."""
-    report: Report = _engine_check(q.base())
-    failing = [f.rule for f in report.findings if f.verdict == "fail"]
-    if "no-scam" in failing:
-        return "report", failing
-    return ("ignore" if failing else "accept"), failing
+def red_flags(assignment: str) -> list[str]:
+    """The red flags a triage assignment names, in plain words (assignments.yaml)."""
+    return list(_assignment(assignment).get("red_flags") or [])
 
 
-def _flag_name(flag: Any) -> str | None:
-    if not isinstance(flag, str):
-        return None
-    wanted = flag.strip().lower()
-    for rule in _RULES.values():
-        if wanted in (rule.name, rule.code.lower()):
-            return rule.name
-    return None
+def _validate_triage_key(q: Question, check: str, args: tuple[Any, ...]) -> None:
+    """label ["report", "why"] or red-flags [["rushes you", ...], "why"], as a test cell writes."""
+    ok = len(args) == 2 and isinstance(args[1], str)
+    if ok and check == "label":
+        ok = args[0] in LABELS
+    elif ok:
+        vocabulary = red_flags(q.assignment)
+        ok = isinstance(args[0], list | tuple) and all(f in vocabulary for f in args[0])
+    if not ok:
+        raise GradingError(
+            f'{q.assignment} {q.id}: write check("{q.id}", "label", "report", "why") or '
+            f'check("{q.id}", "red-flags", ["..."], "why") with red flags from assignments.yaml'
+        )
 
 
 def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) -> Result:
@@ -676,76 +680,50 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
             q,
             check,
             "wrong",
-            f"{q.answer} should be a dict with label (text) and red_flags (a list of rule names).",
-            f'Write it as {q.answer} = {{"label": "ignore", "red_flags": ["not-canned"]}}',
+            f"{q.answer} should be a dict with label (text) and red_flags (a list of red flags).",
+            f'Write it as {q.answer} = {{"label": "ignore", "red_flags": ["no reason given"]}}',
         )
     label = label.strip().lower()
     if label not in LABELS:
         return _result(
             q, check, "wrong", f"{label!r} is not a label; use accept, ignore or report."
         )
-    if check == "attempted":
-        return _result(q, check, "pass", "Answered.")
-    expected, failing = triage_key(q)
-    report = _engine_check(q.base())
-    if check == "label":
-        if label == expected:
-            return _result(q, check, "pass", f"Right: {expected}.")
-        if expected == "report":
-            reason = report["no-scam"].message
-        elif expected == "ignore":
-            reason = report[failing[0]].message
-        else:
-            reason = "It passes every rule: a genuine request worth accepting."
-        return _result(
-            q,
-            check,
-            "wrong",
-            f"You chose {label}, but the right call is {expected}. {reason}",
-            "Report what tries to take something from you; ignore what is merely "
-            "canned or empty; accept the rest.",
-        )
-    names = [_flag_name(f) for f in flags]
-    unknown = [f for f, n in zip(flags, names, strict=True) if n is None]
+    vocabulary = red_flags(q.assignment)
+    named = [_label_of(f, vocabulary) for f in flags]
+    unknown = [f for f, n in zip(flags, named, strict=True) if n is None]
     if unknown:
         return _result(
             q,
             check,
             "wrong",
-            f"{unknown[0]!r} is not a rule name.",
-            f"Red flags are rule names: {', '.join(_RULES)}.",
+            f"{unknown[0]!r} is not one of the red flags.",
+            "Name them in the words grading.show() lists: " + "; ".join(vocabulary) + ".",
         )
-    named = set(names)
-    false_alarms = sorted(named - set(failing))
-    if false_alarms:
-        rule = false_alarms[0]
+    if check == "attempted":
+        return _result(q, check, "pass", "Answered.")
+    expected, why = args
+    if check == "label":
+        if label == expected:
+            return _result(q, check, "pass", f"Right: {expected}.")
         return _result(
             q,
             check,
             "wrong",
-            f"Not a red flag here: the request passes {rule} ({report[rule].message})",
+            f"You chose {label}, but the right call is {expected}. {why}",
+            "Report what tries to take something from you; ignore what is merely canned or "
+            "empty; accept the rest.",
         )
-    if not failing:
-        return _result(q, check, "pass", "No red flags: right.")
-    if not named:
+    wanted, chosen = set(expected), set(named)
+    if chosen == wanted:
         return _result(
-            q,
-            check,
-            "wrong",
-            "You named no red flags, but the request fails " + ", ".join(failing[:3]) + ".",
-            "Name the rules it breaks.",
+            q, check, "pass", "Right: " + ("; ".join(sorted(wanted)) or "no red flags") + "."
         )
-    if "no-scam" in failing and "no-scam" not in named:
-        return _result(
-            q,
-            check,
-            "wrong",
-            f"You missed the one that matters most: no-scam ({report['no-scam'].message})",
-            "A scam is a red flag above all others.",
-        )
-    return _result(
-        q, check, "pass", "Every red flag you named is real: " + ", ".join(sorted(named)) + "."
-    )
+    lines = []
+    if chosen - wanted:
+        lines.append("Not a red flag here: " + "; ".join(sorted(chosen - wanted)) + ".")
+    if wanted - chosen:
+        lines.append("You missed: " + "; ".join(sorted(wanted - chosen)) + ".")
+    return _result(q, check, "wrong", " ".join([*lines, why]), "Read the request once more, as its recipient.")
 
 
 def _validate_key(q: Question, args: tuple[Any, ...]) -> None:
@@ -1038,6 +1016,8 @@ def card(qid: str) -> str:
         lines.append("Labels: " + "; ".join(q.extra["labels"]) + ".")
     else:
         lines += _profile_lines(q.scenario, incoming=q.kind == "triage")
+    if q.kind == "triage":
+        lines.append("Red flags to choose from: " + "; ".join(red_flags(q.assignment)) + ".")
     if q.kind == "reply":
         lines.append(f"Your reply is sent at {q.extra['reply_at']}.")
     lines.append(f"Your answer goes in {q.answer}.")
