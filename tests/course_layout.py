@@ -10,4 +10,5 @@ COURSE_STEMS = [
     "07_motive_upfront",
     "08_spam_and_canned",
     "09_message_workshop",
+    "10_recruiter_outreach",
 ]

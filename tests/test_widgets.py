@@ -429,3 +429,16 @@ def test_the_answer_key_table_is_escaped_and_labelled():
     assert "&#x27;" in html or "&quot;" in html or "&amp;" in html
     static = widgets.AnswerKey("triage")._static_html()
     assert static.startswith("<details><summary>Show the answer key</summary>")
+
+
+def test_example_cards_show_each_note_with_computed_verdicts_escaped():
+    cards = widgets.examples("10_recruiter_outreach")
+    text, page = cards.to_text(), cards._repr_html_()
+    for ex in data.lesson_examples("10_recruiter_outreach"):
+        report = cw.check(ex)
+        assert ex.id in text and ex.comment in text
+        for rule in ex.shows:
+            assert f"{rule} {widgets.verdict_text(report[rule].verdict)}" in text
+    assert "🚀" in page and "<script" not in page
+    with pytest.raises(widgets.WidgetError, match="no lesson named"):
+        widgets.examples("11_nothing")

@@ -723,7 +723,9 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
         lines.append("Not a red flag here: " + "; ".join(sorted(chosen - wanted)) + ".")
     if wanted - chosen:
         lines.append("You missed: " + "; ".join(sorted(wanted - chosen)) + ".")
-    return _result(q, check, "wrong", " ".join([*lines, why]), "Read the request once more, as its recipient.")
+    return _result(
+        q, check, "wrong", " ".join([*lines, why]), "Read the request once more, as its recipient."
+    )
 
 
 def _validate_key(q: Question, args: tuple[Any, ...]) -> None:

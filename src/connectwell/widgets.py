@@ -36,12 +36,14 @@ from connectwell.text import fold_plain
 __all__ = [
     "AnswerKey",
     "Comparison",
+    "ExampleCards",
     "LiveChecker",
     "ReplyTimer",
     "RequestQuiz",
     "ScenarioPicker",
     "WidgetError",
     "compare",
+    "examples",
 ]
 
 PURPOSE_WORDS = {
@@ -903,6 +905,57 @@ class Comparison:
             f'<div class="cw-compare"><blockquote style="white-space:pre-wrap">{_esc(self.message)}'
             f"</blockquote><table><tr><th>rule</th>{head}</tr>{''.join(rows)}</table></div>"
         )
+
+
+@dataclass
+class ExampleCards:
+    """A lesson's example notes as cards: the note, what to notice, and the verdicts of the rules
+    the lesson is about. Shown instead of a loop of print() calls a recruiter would have to read
+    past; every verdict is computed by connectwell.check when the cell runs."""
+
+    stem: str
+    rules: tuple[str, ...] = ()
+
+    def _rows(self) -> list[tuple[data.Example, Report]]:
+        return [(ex, check(ex)) for ex in data.lesson_examples(self.stem)]
+
+    def _rules_for(self, example: data.Example) -> list[str]:
+        return list(self.rules) or list(example.shows) or list(RULES)
+
+    def to_text(self) -> str:
+        lines = []
+        for ex, report in self._rows():
+            verdicts = ", ".join(
+                f"{rule} {verdict_text(report[rule].verdict)}" for rule in self._rules_for(ex)
+            )
+            lines += [f"{ex.id}: {ex.message}", f"  {verdicts}", f"  notice: {ex.comment}", ""]
+        return "\n".join(lines).rstrip()
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        cards = []
+        for ex, report in self._rows():
+            verdicts = "".join(
+                f"<li>{_esc(rule)}: {verdict_html(report[rule].verdict)}</li>"
+                for rule in self._rules_for(ex)
+            )
+            cards.append(
+                f'<div class="cw-example" id="{_esc(ex.id)}" style="border:1px solid #ccc;'
+                f'padding:0.5em;margin:0.5em 0"><blockquote style="white-space:pre-wrap">'
+                f"{_esc(ex.message)}</blockquote><ul>{verdicts}</ul><p><i>{_esc(ex.comment)}</i>"
+                f'</p><p style="font-size:smaller;color:#555">{_esc(ex.id)}, '
+                f"{len(ex.message)} characters</p></div>"
+            )
+        return "".join(cards)
+
+
+def examples(stem: str, rules: list[str] | None = None) -> ExampleCards:
+    """Cards for a lesson's example notes (see ExampleCards)."""
+    if stem.removesuffix(".ipynb") not in data.lesson_stems():
+        raise WidgetError(f"no lesson named {stem!r}; choose from {', '.join(data.lesson_stems())}")
+    return ExampleCards(stem.removesuffix(".ipynb"), tuple(rules or ()))
 
 
 def compare(
