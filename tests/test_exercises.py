@@ -28,6 +28,7 @@ REQUIRED = [
     "05_motive_upfront",
     "06_triage",
     "07_capstone",
+    "08_recruiter",
 ]
 ASSIGNMENTS = grading.assignment_ids()
 

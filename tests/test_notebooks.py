@@ -331,6 +331,7 @@ LESSON_EXERCISE = {
     "07_motive_upfront": "05_motive_upfront",
     "08_spam_and_canned": "06_triage",
     "09_message_workshop": "07_capstone",
+    "10_recruiter_outreach": "08_recruiter",
 }
 
 

@@ -1011,7 +1011,7 @@ def card(qid: str) -> str:
         for item_id, item in q.extra["items"].items():
             lines.append(f"{item_id}:")
             for m in item.get("thread") or []:
-                who = "They asked" if m["from"] == "recipient" else "You replied"
+                who = "They wrote" if m["from"] == "recipient" else "You wrote"
                 lines.append(f"  {who} at {_when(m['at'])}: {m['text']}")
             if not any(m["from"] == "sender" for m in item.get("thread") or []):
                 lines.append("  (no reply yet; it is now three days later)")
