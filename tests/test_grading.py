@@ -442,12 +442,12 @@ def test_the_editor_never_runs_under_nbgrader(
 ) -> None:
     grading.start("02_personalised")
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    notebook["note_mei"] = "Hi Mei"
+    notebook["note_hana"] = "Hi Hana"
     run('editor = grading.editor("q1")', notebook)
     assert notebook["editor"] is None and "skipped" in capsys.readouterr().out
     monkeypatch.delenv("NBGRADER_EXECUTION")
     run('editor = grading.editor("q1")', notebook)
-    assert "Hi Mei" in notebook["editor"].summary()
+    assert "Hi Hana" in notebook["editor"].summary()
 
 
 def test_check_needs_a_started_assignment() -> None:
