@@ -20,6 +20,18 @@ def _check(message: str, recipient: dict | None = None, **extra) -> cw.Report:
     return cw.check({"message": message, "recipient": recipient or PRIYA, **extra})
 
 
+def _msg(who: str, at: str, text: str) -> dict[str, str]:
+    """One message of a thread: who is "recipient" or "sender", at an hour on 2 March 2026."""
+    return {"from": who, "at": f"2026-03-{at}Z", "text": text}
+
+
+def _reply_verdict(thread: list[dict[str, str]]) -> str:
+    """prompt-reply's verdict on a thread after a good note to Priya."""
+    return _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)[
+        "prompt-reply"
+    ].verdict
+
+
 def _shown(report: cw.Report, rule: str) -> str:
     """The words of the note that a finding points at."""
     s, e = report[rule].span
@@ -354,27 +366,13 @@ def test_a_title_word_in_the_hiring_companys_name_is_no_role() -> None:
 
 def test_a_holding_reply_then_the_reason_the_same_day_is_prompt() -> None:
     thread = [
-        {
-            "from": "recipient",
-            "at": "2026-03-02T09:00:00Z",
-            "text": "What exactly are you looking for?",
-        },
-        {"from": "sender", "at": "2026-03-02T09:05:00Z", "text": "Will write properly soon!"},
-        {
-            "from": "sender",
-            "at": "2026-03-02T15:00:00Z",
-            "text": "We need help sizing Kafka partitions at Acme.",
-        },
+        _msg("recipient", "02T09:00:00", "What exactly are you looking for?"),
+        _msg("sender", "02T09:05:00", "Will write properly soon!"),
+        _msg("sender", "02T15:00:00", "We need help sizing Kafka partitions at Acme."),
     ]
-    assert (
-        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
-        == "pass"
-    )
+    assert _reply_verdict(thread) == "pass"
     thread[2]["at"] = "2026-03-04T15:00:00Z"
-    assert (
-        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
-        == "fail"
-    )
+    assert _reply_verdict(thread) == "fail"
 
 
 def test_a_job_post_to_nobody_in_particular_is_canned() -> None:
@@ -502,11 +500,8 @@ def test_grateful_for_advice_is_a_request() -> None:
     ],
 )
 def test_asking_what_it_is_about_in_more_words_and_languages_wants_an_answer(question: str) -> None:
-    thread = [{"from": "recipient", "at": "2026-03-02T09:00:00Z", "text": question}]
-    assert (
-        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
-        == "fail"
-    )
+    thread = [_msg("recipient", "02T09:00:00", question)]
+    assert _reply_verdict(thread) == "fail"
 
 
 def test_a_money_mule_and_a_look_alike_linkedin_address_are_scams() -> None:
@@ -593,22 +588,17 @@ def test_a_greeting_may_inflect_the_name_or_run_two_names_together() -> None:
 
 def test_a_plain_answer_without_cue_words_answers_what_it_is_about() -> None:
     thread = [
-        {"from": "recipient", "at": "2026-03-02T09:00:00Z", "text": "Hola, what is this about?"},
-        {
-            "from": "sender",
-            "at": "2026-03-02T12:00:00Z",
-            "text": "Understood! We only do the Japan side: customs clearance and phytosanitary inspections at Osaka port.",
-        },
+        _msg("recipient", "02T09:00:00", "Hola, what is this about?"),
+        _msg(
+            "sender",
+            "02T12:00:00",
+            "Understood! We only do the Japan side: customs clearance and phytosanitary "
+            "inspections at Osaka port.",
+        ),
     ]
-    assert (
-        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
-        == "pass"
-    )
+    assert _reply_verdict(thread) == "pass"
     thread[1]["text"] = "Let's just connect and see where it goes!"
-    assert (
-        _check("Hi Priya, your Kafka article fixed our lag.", thread=thread)["prompt-reply"].verdict
-        == "fail"
-    )
+    assert _reply_verdict(thread) == "fail"
 
 
 # ---------------------------------------------------------------- blind7 round

@@ -133,9 +133,8 @@ class GuardedExecute(Execute):
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int) -> Any:
         if self._stopped:
             return cell, resources  # the kernel is gone or stuck: nothing after this runs
-        assignment = ((resources or {}).get("nbgrader") or {}).get("assignment", "")
         full = cell.source
-        withheld = withhold_hidden(full, assignment) if is_test_cell(cell) else None
+        withheld = withhold_hidden(full) if is_test_cell(cell) else None
         try:
             if withheld is not None:
                 cell.source = withheld
@@ -222,8 +221,8 @@ def is_test_cell(cell: Mapping[str, Any]) -> bool:
     return cell.get("cell_type") == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
-def withhold_hidden(source: str, assignment: str) -> str | None:
-    """A test cell's source without its hidden tests, when the kernel does not need them.
+def withhold_hidden(source: str) -> str | None:
+    """A test cell's source without its hidden tests (None when it has none).
 
     Whatever the kernel runs, a learner's code can read (IPython's In, a pre_run_cell hook)
     and print into their feedback. TrustedChecks judges a hidden check from the answer the
@@ -479,7 +478,7 @@ class TrustedChecks(NbGraderPreprocessor):
         try:
             calls = grading.parse_checks(source)
             if calls:
-                shown = grading.parse_checks(withhold_hidden(source, self._assignment) or source)
+                shown = grading.parse_checks(withhold_hidden(source) or source)
                 cell.outputs = grade_cell(
                     self._assignment,
                     calls,

@@ -95,7 +95,7 @@ _WANTS_THEIRS = re.compile(
 # "Your" in Spanish, Portuguese, French and Italian notes: a reason there that says "tu estudio"
 # or "su programa" is about them, as "your study" is in English.
 _YOURS_ELSEWHERE = re.compile(
-    r"\b(?:tu|tus|su|sus|usted|voce|seu|sua|seus|suas|teu|tua|votre|vos|ton|tes|vostro|vostra|tuo|tua)"
+    r"\b(?:tu|tus|su|sus|usted|voce|seu|sua|seus|suas|teu|tua|votre|vos|ton|tes|vostro|vostra|tuo)"
     r" [a-z]{4,}"
 )
 # An invitation to them or theirs is about them: "I'd love your Year 9s at our robotics day",
@@ -172,15 +172,12 @@ def _initials(phrase: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1024)
-def _without_grade(title: str) -> tuple[str, str]:
-    """A job title without its grade ("Senior Quantity Surveyor" -> "Quantity Surveyor") and
-    that title's initials ("qs"; empty when fewer than two)."""
+def _without_grade(title: str) -> str:
+    """A job title without its grade: "Senior Quantity Surveyor" -> "Quantity Surveyor"."""
     # "Head of Product, Mobile" is also "Head of Product"; "Resident Engineer - Bridges" a
     # "Resident Engineer".
     title = re.split(r",| - | – |\(", title)[0].strip() or title
-    plain = _GRADE.sub("", title).strip()
-    initials = "".join(w[0] for w in plain.split() if w[:1].isalpha()).lower()
-    return plain, initials if len(initials) >= 2 else ""
+    return _GRADE.sub("", title).strip()
 
 
 # A grade before a job title, which a recruiter may leave out when naming the role.
@@ -555,7 +552,7 @@ class Context:
             return []
         # The title as written, its short forms ("Sr Backend Eng", "QA/QC Mgr"), and the same
         # without its grade, which recruiters often leave out ("a React Native dev").
-        plain, initials = _without_grade(job.title)
+        plain = _without_grade(job.title)
         for form in (job.title, *variants(job.title)):
             span = find_phrase(self.text, form)
             if span and not _after_a_number(self.text, span[0]):
@@ -573,11 +570,8 @@ class Context:
                 ):
                     return [span]
         # Its initials, in capitals: "a QS" for a Quantity Surveyor.
-        if initials and initials in self.text:
-            for m in re.finditer(rf"\b{initials}s?\b", self.text):
-                s, e = self.note.span(m.start(), m.end())
-                if self.scenario.message[s:e].isupper():
-                    return [m.span()]
+        if plain and (span := self._initials_of(plain)):
+            return [span]
         # "hiring Wind Turbine Technicians" or a description ending in the title's head noun;
         # not a word of their own skill ("your blast design work" names no Blast Engineer role),
         # nor of the hiring company's name ("an opening at Sunwise Solar" names no solar role).

@@ -20,6 +20,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import ipywidgets as w
@@ -427,14 +428,18 @@ class QuizAnswer:
         return self.choice == self.item.answer
 
 
+def _quiz_items(set: str) -> list[QuizItem]:
+    try:
+        return data.quiz(set)
+    except KeyError as exc:
+        raise WidgetError(str(exc)) from None
+
+
 class RequestQuiz(_Shown):
     """Requests arrive one at a time; accept, ignore or report each, and see why."""
 
     def __init__(self, set: str = "incoming") -> None:
-        try:
-            self.items = data.quiz(set)
-        except KeyError as exc:
-            raise WidgetError(str(exc)) from None
+        self.items = _quiz_items(set)
         self.set = set
         self.answers: list[QuizAnswer] = []
         self.progress = w.HTML()
@@ -614,11 +619,9 @@ class AnswerKey(_Shown):
     RULES_SHOWN = ("not-blank", "has-reason", "not-canned", "no-scam")
 
     def __init__(self, set: str = "incoming") -> None:
-        try:
-            self.items = data.quiz(set)
-        except KeyError as exc:
-            raise WidgetError(str(exc)) from None
+        self.items = _quiz_items(set)
         self.set = set
+        self._rows: list[tuple[QuizItem, list[str]]] | None = None
         self.button = w.ToggleButton(
             value=False,
             description="Show the answer key",
@@ -639,11 +642,14 @@ class AnswerKey(_Shown):
         return self
 
     def rows(self) -> list[tuple[QuizItem, list[str]]]:
-        """Each request and the receiving-end rules that fail on it."""
-        return [
-            (item, [f.rule for f in check(item.scenario, rules=list(self.RULES_SHOWN)).failed])
-            for item in self.items
-        ]
+        """Each request and the receiving-end rules that fail on it (checked once: the key is
+        shown as HTML, as text and again on each press of the button)."""
+        if self._rows is None:
+            self._rows = [
+                (item, [f.rule for f in check(item.scenario, rules=list(self.RULES_SHOWN)).failed])
+                for item in self.items
+            ]
+        return self._rows
 
     def _show(self) -> None:
         self.button.description = "Hide the answer key" if self.shown else "Show the answer key"
@@ -916,7 +922,9 @@ class ExampleCards:
     stem: str
     rules: tuple[str, ...] = ()
 
+    @cached_property
     def _rows(self) -> list[tuple[data.Example, Report]]:
+        # Checked once: a display shows both the HTML and the text.
         return [(ex, check(ex)) for ex in data.lesson_examples(self.stem)]
 
     def _rules_for(self, example: data.Example) -> list[str]:
@@ -924,7 +932,7 @@ class ExampleCards:
 
     def to_text(self) -> str:
         lines = []
-        for ex, report in self._rows():
+        for ex, report in self._rows:
             verdicts = ", ".join(
                 f"{rule} {verdict_text(report[rule].verdict)}" for rule in self._rules_for(ex)
             )
@@ -936,7 +944,7 @@ class ExampleCards:
 
     def _repr_html_(self) -> str:
         cards = []
-        for ex, report in self._rows():
+        for ex, report in self._rows:
             verdicts = "".join(
                 f"<li>{_esc(rule)}: {verdict_html(report[rule].verdict)}</li>"
                 for rule in self._rules_for(ex)
