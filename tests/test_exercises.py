@@ -85,7 +85,41 @@ def test_notebook_structure(aid: str) -> None:
         for call in calls:
             grading.validate_check(grading.question(aid, call.question), call.check, call.args)
         answered.add(gid.question)
-    assert answered == {q.id for q in grading.questions(aid)}, "every question needs test cells"
+    auto = {q.id for q in grading.questions(aid) if q.kind != "hand"}
+    assert answered == auto, "every question needs test cells"
+    # A question graded by hand has its answer cell, a markdown cell the instructor scores.
+    manual = {nbg(c)["grade_id"] for c in nb.cells if c.cell_type == "markdown" and nbg(c)}
+    for q in grading.questions(aid):
+        if q.kind == "hand":
+            shows = [c for c in nb.cells if c.source.strip() == f'grading.show("{q.id}")']
+            assert shows, f"{q.id} is never shown"
+            after = nb.cells[nb.cells.index(shows[0]) + 1]
+            assert after.cell_type == "markdown" and nbg(after)["grade_id"] in manual
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_every_note_question_has_a_live_editor_under_its_answer(aid: str) -> None:
+    cells = notebook("solutions", aid).cells
+    gids = [nbg(c).get("grade_id") for c in cells]
+    for q in grading.questions(aid):
+        if q.kind == "note":
+            start = [c.source.strip() for c in cells].index(f'grading.show("{q.id}")')
+            answer = gids.index(f"{q.id}_answer")
+            end = next(i for i in range(answer, len(cells)) if nbg(cells[i]).get("grade"))
+            # between the question's card and its first check, above or below the answer
+            near = cells[start:end]
+            assert any(f'grading.editor("{q.id}")' in c.source for c in near), q.id
+
+
+def test_the_request_that_passes_every_rule_does_pass_every_rule() -> None:
+    # The hand-graded sincerity question says the checker passes the note; hold it to that,
+    # computed, so a rule change cannot quietly make the question's premise false.
+    hand = [q for aid in ASSIGNMENTS for q in grading.questions(aid) if q.kind == "hand"]
+    assert hand
+    for q in hand:
+        assert cw.check(q.base()).passed, q.id
+        grading.start(q.assignment)
+        assert "The checker's verdict: ✓ passes every rule" in grading.card(q.id)
 
 
 def test_hidden_tests_and_solutions_stay_out_of_the_release() -> None:
@@ -103,7 +137,8 @@ def test_hidden_tests_and_solutions_stay_out_of_the_release() -> None:
 def test_the_capstone_reflection_is_graded_by_hand() -> None:
     cells = [c for c in notebook("solutions", "07_capstone").cells if nbg(c).get("grade")]
     manual = [c for c in cells if c.cell_type == "markdown"]
-    assert len(manual) == 1 and nbg(manual[0])["solution"] and nbg(manual[0])["points"] > 0
+    assert {nbg(c)["grade_id"] for c in manual} == {"reflection", "rings-false"}
+    assert all(nbg(c)["solution"] and nbg(c)["points"] > 0 for c in manual)
 
 
 def answers(nb: Any) -> dict[str, Any]:
@@ -159,6 +194,8 @@ def test_the_release_starts_from_the_given_values_and_earns_nothing(aid: str) ->
     nb = notebook("exercises", aid)
     namespace = answers(nb)
     for q in grading.questions(aid):
+        if q.kind == "hand":
+            continue  # answered in a markdown cell, read by the instructor
         if isinstance(q.given, str):
             # answers start between triple quotes, so a blank one is a line break
             assert namespace[q.answer].strip() == q.given.strip(), f"{aid} {q.id}"

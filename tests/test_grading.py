@@ -129,6 +129,18 @@ def test_mentions_checks_the_specific_detail() -> None:
         judge(A1, "q1", "mentions", event, "hobby")
 
 
+def test_detail_lets_the_learner_choose_from_a_whole_profile() -> None:
+    # Question 3 of exercise 2 hands over a whole profile: any specific item of it counts, his
+    # university alone (on every professor's profile) does not.
+    article = "Dear Professor Ueda, your paper on small-area estimation for sparse city surveys is our method. May I ask one question?"
+    event = "Dear Professor Ueda, I heard of your talk at the Japan Statistical Society Conference 2025. May I ask one question?"
+    for note in (article, event):
+        assert judge("02_personalised", "q3", "mentions", note, "detail").passed
+    only_employer = "Dear Professor Ueda, I admire Kyoto University. May I ask you one question?"
+    result = judge("02_personalised", "q3", "mentions", only_employer, "detail")
+    assert not result.passed and "Small-area estimation" in result.message
+
+
 def test_job_skill_means_a_skill_the_job_needs() -> None:
     airflow_only = (
         "Hi Priya, I'm hiring a Senior Data Engineer at Acme Robotics; your Airflow work fits."
@@ -534,3 +546,13 @@ def test_a_note_written_over_several_lines_is_graded_without_its_blank_lines():
         "I'd like to show you our redesign when it ships.\n"
     )
     assert judge("01_not_blank", "q1", "not-blank", note).passed
+
+
+def test_a_hand_graded_question_is_shown_never_checked() -> None:
+    grading.start("07_capstone")
+    card = grading.card("q4")
+    assert "Their note:" in card and "graded by hand" in card
+    with pytest.raises(GradingError, match="graded by your instructor"):
+        grading.feedback("q4")
+    with pytest.raises(GradingError, match="has no check"):
+        grading.validate_check(grading.question("07_capstone", "q4"), "personalised")

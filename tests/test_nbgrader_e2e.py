@@ -31,7 +31,7 @@ PARTIAL: dict[str, dict[str, str]] = {
     "04_prompt_reply": {
         "q1_answer": 'reply_priya = "Thanks for asking! We are moving our Airflow jobs onto Kafka '
         'at Acme and the consumers lag; Alex said you fixed that at Globex."',
-        "q2_answer": 'reply_omar = "Just wanted to connect, nothing specific!"',
+        "q2_answer": 'reply_yusuf = "Just wanted to connect, nothing specific!"',
         # Right on the visible threads; misses the time zone in thread e.
         "q3_answer": (
             'verdicts = {"a": "answered in time", "b": "late", "c": "dodged the question", '
@@ -64,10 +64,11 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     runs = {}
     for aid in ASSIGNMENTS:
         runs[aid] = timed(course, "autograde", aid, "--force")
-    # The instructor grades the capstone reflection by hand (full marks for alice).
+    # The instructor grades the capstone's two hand-graded answers (full marks for alice).
     with course.gradebook() as gb:
-        grade = gb.find_grade("reflection", "07_capstone", "07_capstone", "alice")
-        grade.manual_score = grade.max_score
+        for cell in ("reflection", "rings-false"):
+            grade = gb.find_grade(cell, "07_capstone", "07_capstone", "alice")
+            grade.manual_score = grade.max_score
         gb.db.commit()
     validate = course.nbgrader("validate", "--invert", "exercises/*/*.ipynb")
     feedback = course.nbgrader("generate_feedback", "*", "--force")

@@ -6,6 +6,7 @@ are still being tuned.
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -442,3 +443,31 @@ def test_example_cards_show_each_note_with_computed_verdicts_escaped():
     assert "🚀" in page and "<script" not in page
     with pytest.raises(widgets.WidgetError, match="no lesson named"):
         widgets.examples("11_nothing")
+
+
+def test_example_cards_show_who_the_note_is_to_the_thread_and_the_fix():
+    cards = widgets.examples("06_prompt_reply", rules=["prompt-reply"])
+    text, page = cards.to_text(), cards._repr_html_()
+    late = data.example("reply-two-days-late")
+    report = cw.check(late)
+    assert "To Lucía Fernández" in text and "reason: interest in their profile" in text
+    # The conversation a reply rule judges is on the card, with its times.
+    for message in late.scenario["thread"]:
+        assert message["text"] in text and html.escape(message["text"]) in page
+    assert "Wed 4 Mar 18:00" in text
+    assert f"prompt-reply ✗ fail: {report['prompt-reply'].message}" in text
+    assert f"fix: {report['prompt-reply'].hint}" in text
+    # Rules a comment makes claims about are shown even when the lesson picks others.
+    for ex in data.lesson_examples("06_prompt_reply"):
+        card = text.split(f"{ex.id}: ", 1)[1].split("notice:", 1)[0]
+        for rule, verdict in ex.shows.items():
+            assert f"{rule} {widgets.verdict_text(verdict)}" in card, (ex.id, rule)
+
+
+def test_rule_and_profile_tables_list_everything_escaped():
+    rules, people = widgets.rules_table(), widgets.profiles_table()
+    for rule in cw.RULES.values():
+        assert rule.code in rules.to_text() and html.escape(rule.guideline) in rules._repr_html_()
+    for pid in data.profile_ids():
+        assert pid in people.to_text()
+    assert "<caption>" in people._repr_html_() and "<script" not in people._repr_html_()

@@ -74,8 +74,17 @@ EVIDENCE_MIME = "application/vnd.connectwell.evidence+json"
 RESULT_MIME = "application/vnd.connectwell.result+json"
 
 Status = Literal["pass", "wrong", "not-attempted", "crashed"]
-KINDS = ("note", "reply", "decision", "contacts", "triage", "judgement")
-MENTION_KINDS = ("article", "event", "connection", "company", "role", "skill", "job-skill")
+KINDS = ("note", "reply", "decision", "contacts", "triage", "judgement", "hand")
+MENTION_KINDS = (
+    "article",
+    "event",
+    "connection",
+    "company",
+    "role",
+    "skill",
+    "job-skill",
+    "detail",
+)
 LABELS = ("accept", "ignore", "report")
 # nbgrader's Validate report cuts lines at 90 columns after a 4-space indent.
 WIDTH = 84
@@ -88,6 +97,7 @@ _KIND_CHECKS: dict[str, tuple[str, ...]] = {
     "contacts": ("has-reason", "motive-upfront"),
     "triage": ("label", "red-flags"),
     "judgement": ("labels",),
+    "hand": (),  # graded by the instructor in nbgrader, never by a check
 }
 
 
@@ -468,7 +478,12 @@ _MENTION_WORDS = {
     "role": ("their role", "headline"),
     "skill": ("one of their skills", "skills"),
     "job-skill": ("a skill of theirs that the job needs", "skills"),
+    # For questions that hand over a whole profile: the learner chooses which detail to use.
+    "detail": ("something specific from their profile", ""),
 }
+# What counts as "specific" for the detail kind: the company or the job title alone is on
+# every profile and says nothing about why this person.
+_SPECIFIC_KINDS = ("article", "event", "connection", "skill")
 
 
 def _mentions(q: Question, check: str, text: str, kind: str) -> Result:
@@ -481,6 +496,9 @@ def _mentions(q: Question, check: str, text: str, kind: str) -> Result:
         job_skills = {_fold(s) for s in (scenario.get("job") or {}).get("skills", [])}
         hits = [v for k, v in found if k == "skill" and _fold(v) in job_skills]
         wanted = [s for s in recipient.get("skills", []) if _fold(s) in job_skills]
+    elif kind == "detail":
+        hits = [v for k, v in found if k in _SPECIFIC_KINDS]
+        wanted = [v for k in _SPECIFIC_KINDS for v in recipient.get(_MENTION_WORDS[k][1], [])]
     else:
         hits = [v for k, v in found if k == kind]
         field_value = recipient.get(_MENTION_WORDS[kind][1], [])
@@ -1017,7 +1035,10 @@ def card(qid: str) -> str:
                 lines.append("  (no reply yet; it is now three days later)")
         lines.append("Labels: " + "; ".join(q.extra["labels"]) + ".")
     else:
-        lines += _profile_lines(q.scenario, incoming=q.kind == "triage")
+        lines += _profile_lines(q.scenario, incoming=q.kind in ("triage", "hand"))
+    if q.kind == "hand":
+        report = _engine_check(q.base())
+        lines.append(f"The checker's verdict: {report.to_text().splitlines()[0]}")
     if q.kind == "triage":
         lines.append("Red flags to choose from: " + "; ".join(red_flags(q.assignment)) + ".")
     if q.kind == "reply":
@@ -1053,6 +1074,10 @@ def _answer(q: Question, namespace: Mapping[str, Any]) -> Any:
 def feedback(qid: str) -> Report:
     """Every rule's verdict on your current note or reply (feedback only, not graded)."""
     q = _current(qid)
+    if q.kind == "hand":
+        raise GradingError(
+            f"{qid} is graded by your instructor: write your answer in the cell below it"
+        )
     value = _answer(q, sys._getframe(1).f_globals)
     if q.kind not in ("note", "reply") or not isinstance(value, str):
         raise GradingError(f"feedback() checks notes and replies; for {qid}, run its check cells")

@@ -42,9 +42,12 @@ __all__ = [
     "ReplyTimer",
     "RequestQuiz",
     "ScenarioPicker",
+    "Table",
     "WidgetError",
     "compare",
     "examples",
+    "profiles_table",
+    "rules_table",
 ]
 
 PURPOSE_WORDS = {
@@ -928,15 +931,32 @@ class ExampleCards:
         return [(ex, check(ex)) for ex in data.lesson_examples(self.stem)]
 
     def _rules_for(self, example: data.Example) -> list[str]:
-        return list(self.rules) or list(example.shows) or list(RULES)
+        # The lesson's own rules first, then any other rule the comment talks about, so every
+        # verdict a comment claims is on the card beside it.
+        chosen = list(self.rules) + [r for r in example.shows if r not in self.rules]
+        return chosen or list(RULES)
+
+    @staticmethod
+    def _thread(example: data.Example) -> list[str]:
+        """The replies after the note, as a person reads them: who, when, what."""
+        return [
+            f"{'They' if m['from'] == 'recipient' else 'You'} wrote, "
+            f"{_stamp(m['at']).strftime('%a %d %b %H:%M %Z').replace(' 0', ' ')}: {m['text']}"
+            for m in example.scenario.get("thread") or []
+        ]
 
     def to_text(self) -> str:
         lines = []
         for ex, report in self._rows:
-            verdicts = ", ".join(
-                f"{rule} {verdict_text(report[rule].verdict)}" for rule in self._rules_for(ex)
-            )
-            lines += [f"{ex.id}: {ex.message}", f"  {verdicts}", f"  notice: {ex.comment}", ""]
+            note = ex.message or "(no note at all)"
+            lines += [f"{ex.id}: {_recipient_line(ex.scenario)[0]}", f"  note: {note}"]
+            lines += [f"  {line}" for line in self._thread(ex)]
+            for rule in self._rules_for(ex):
+                f = report[rule]
+                lines.append(f"  {rule} {verdict_text(f.verdict)}: {f.message}")
+                if f.verdict == "fail" and f.hint:
+                    lines.append(f"    fix: {f.hint}")
+            lines += [f"  notice: {ex.comment}", ""]
         return "\n".join(lines).rstrip()
 
     def __repr__(self) -> str:
@@ -945,18 +965,77 @@ class ExampleCards:
     def _repr_html_(self) -> str:
         cards = []
         for ex, report in self._rows:
-            verdicts = "".join(
-                f"<li>{_esc(rule)}: {verdict_html(report[rule].verdict)}</li>"
-                for rule in self._rules_for(ex)
-            )
+            items = []
+            for rule in self._rules_for(ex):
+                f = report[rule]
+                fix = f"<br>Fix: {_esc(f.hint)}" if f.verdict == "fail" and f.hint else ""
+                items.append(
+                    f"<li><b>{_esc(rule)}</b> {verdict_html(f.verdict)}: {_esc(f.message)}{fix}</li>"
+                )
+            verdicts = "".join(items)
+            thread = "".join(f"<li>{_esc(line)}</li>" for line in self._thread(ex))
             cards.append(
                 f'<div class="cw-example" id="{_esc(ex.id)}" style="border:1px solid #ccc;'
-                f'padding:0.5em;margin:0.5em 0"><blockquote style="white-space:pre-wrap">'
-                f"{_esc(ex.message)}</blockquote><ul>{verdicts}</ul><p><i>{_esc(ex.comment)}</i>"
+                f'padding:0.5em;margin:0.5em 0">{_recipient_line(ex.scenario)[1]}'
+                f'<blockquote style="white-space:pre-wrap">{_esc(ex.message or "(no note at all)")}'
+                "</blockquote>"
+                + (f'<ul class="cw-thread">{thread}</ul>' if thread else "")
+                + f"<ul>{verdicts}</ul><p><i>{_esc(ex.comment)}</i>"
                 f'</p><p style="font-size:smaller;color:#555">{_esc(ex.id)}, '
                 f"{len(ex.message)} characters</p></div>"
             )
         return "".join(cards)
+
+
+@dataclass
+class Table:
+    """A small read-only table (a caption, a header row, rows): HTML in a notebook, aligned text
+    elsewhere. Used where a lesson would otherwise print a loop."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+    def to_text(self) -> str:
+        widths = [
+            max(len(r[i]) for r in [self.header, *self.rows]) for i in range(len(self.header))
+        ]
+        return "\n".join(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in [self.header, *self.rows]
+        )
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in self.header)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in row) + "</tr>"
+            for row in self.rows
+        )
+        return (
+            f'<table class="cw-table"><caption>{_esc(self.caption)}</caption>'
+            f"<tr>{head}</tr>{body}</table>"
+        )
+
+
+def rules_table() -> Table:
+    """Every rule: its code, its name, the guideline it checks and the lesson that teaches it."""
+    return Table(
+        "The rules, and the notebook that teaches each",
+        ("Code", "Name", "What it checks", "Taught in"),
+        [(r.code, r.name, r.guideline, r.lesson) for r in RULES.values()],
+    )
+
+
+def profiles_table() -> Table:
+    """The invented people the lessons write to, by the id a checker or picker takes."""
+    return Table(
+        "The people you write to in the lessons",
+        ("Profile id", "Who"),
+        [(pid, data.profile(pid)["blurb"]) for pid in data.profile_ids()],
+    )
 
 
 def examples(stem: str, rules: list[str] | None = None) -> ExampleCards:
