@@ -168,6 +168,14 @@ def test_quick_look_text_shows_the_character_count(capsys):
     assert code == expected_exit({"message": "x" * 250, "recipient": {"name": "Priya Raman"}})
 
 
+def test_an_inmail_is_held_to_its_own_length(capsys):
+    inmail = "Hi Priya, " + "our Kafka platform team would value your consumer-lag work. " * 6
+    _, out, _ = run(capsys, "check", "-m", inmail, "--to", "Priya Raman", "--channel", "inmail")
+    assert f"{len(inmail)}/800 characters" in out and "fits-limit" in out
+    assert "✓ pass CW008 fits-limit" in out  # 370 characters: too long for a note, fine here
+    assert_bad_input(*run(capsys, "check", "--channel", "inmail"), "--channel", "--message")
+
+
 def test_context_options_without_a_message_are_a_usage_error(capsys):
     assert_bad_input(*run(capsys, "check", "--to", "Priya Raman"), "--to", "--message")
 

@@ -123,10 +123,10 @@ def test_an_unknown_rule_name_is_a_key_error_listing_the_names() -> None:
 
 
 @pytest.mark.parametrize("example", every_example())
-def test_every_report_lists_all_nine_rules_in_code_order(example: Any) -> None:
+def test_every_report_lists_every_rule_in_code_order(example: Any) -> None:
     report = cw.check(example)
     assert [f.rule for f in report] == list(RULES)
-    assert [f.code for f in report] == [f"CW{n:03d}" for n in range(1, 10)]
+    assert [f.code for f in report] == [f"CW{n:03d}" for n in range(1, len(RULES) + 1)]
     for finding in report:
         assert finding.code == RULES[finding.rule].code
         assert finding.verdict in ("pass", "fail", "n/a")

@@ -631,3 +631,46 @@ def test_asking_to_be_guided_is_a_request_and_honoured_to_join_is_not() -> None:
         )["has-reason"].verdict
         == "fail"
     )
+
+
+# ---------------------------------------------------------------- one-follow-up
+
+
+def _chase(note: str, sent: str | None, *follow_ups: tuple[str, str]) -> dict:
+    thread = [{"from": "sender", "at": at, "text": text} for at, text in follow_ups]
+    return {"message": note, **({"sent_at": sent} if sent else {}), "thread": thread}
+
+
+_FOLLOW_NOTE = (
+    "Hi Lena, Ruth Adler suggested I write: we're hiring a platform engineer and your Go work fits."
+)
+
+
+def test_follow_up_timing_counts_time_zones():
+    # Sent Monday 09:00 in Tokyo (00:00 UTC); a follow-up the next Saturday 08:00 in London is
+    # 5 days and 8 hours later: a working week has passed.
+    news = "One more thing: the team is eight people, fully remote, and the band is €90-105k. If it's not for you, I won't write again."
+    ok = _chase(_FOLLOW_NOTE, "2026-03-02T09:00:00+09:00", ("2026-03-07T08:00:00+00:00", news))
+    assert cw.check(ok)["one-follow-up"].verdict == "pass"
+    soon = _chase(_FOLLOW_NOTE, "2026-03-02T09:00:00+09:00", ("2026-03-05T08:00:00+00:00", news))
+    assert "give them about a week" in cw.check(soon)["one-follow-up"].message
+
+
+def test_a_follow_up_must_say_something_the_note_did_not():
+    for nothing_new in (
+        "Just bumping this to the top of your inbox!",
+        "Hi Lena, following up in case my note got buried. Would love to connect!",
+        _FOLLOW_NOTE,
+    ):
+        scenario = _chase(_FOLLOW_NOTE, None, ("2026-03-10T09:00:00Z", nothing_new))
+        assert cw.check(scenario)["one-follow-up"].verdict == "fail", nothing_new
+
+
+def test_once_they_answer_it_is_a_conversation_not_a_follow_up():
+    scenario = _chase(_FOLLOW_NOTE, "2026-03-02T09:00:00Z")
+    scenario["thread"] = [
+        {"from": "recipient", "at": "2026-03-02T10:00:00Z", "text": "Thanks, tell me more."},
+        {"from": "sender", "at": "2026-03-02T11:00:00Z", "text": "Gladly: details below."},
+        {"from": "sender", "at": "2026-03-02T11:05:00Z", "text": "And the job ad link."},
+    ]
+    assert cw.check(scenario)["one-follow-up"].verdict == "n/a"

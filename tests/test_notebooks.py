@@ -349,6 +349,8 @@ def test_each_lesson_links_its_exercise_and_each_exercise_says_what_comes_next(l
     released = nbformat.read(ROOT / "exercises" / exercise / f"{exercise}.ipynb", 4)
     last = [c for c in released.cells if c.cell_type == "markdown"][-1].source
     assert last.startswith("## What comes next"), exercise
+    intro = released.cells[0].source
+    assert f"The lesson for this exercise is `course/{lesson}.ipynb`" in intro, exercise
 
 
 def test_lessons_show_examples_as_cards_not_print_loops(notebook):

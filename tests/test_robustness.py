@@ -46,7 +46,7 @@ NOTES = st.one_of(
 
 
 def assert_sound(report: Report) -> None:
-    """A report a learner can read: all nine rules, a verdict each, spans inside the note."""
+    """A report a learner can read: every rule, a verdict each, spans inside the note."""
     assert isinstance(report, Report)
     assert [f.rule for f in report] == list(cw.RULES)
     for finding in report:

@@ -89,7 +89,7 @@ def test_codes_and_names_are_unique_and_the_registry_is_keyed_by_name() -> None:
     assert [r.code for r in rules] == sorted(r.code for r in rules)
 
 
-def test_the_nine_rules_of_the_course() -> None:
+def test_the_ten_rules_of_the_course() -> None:
     assert {rule.code: rule.name for rule in RULES.values()} == {
         "CW001": "not-blank",
         "CW002": "personalised",
@@ -100,6 +100,7 @@ def test_the_nine_rules_of_the_course() -> None:
         "CW007": "no-scam",
         "CW008": "fits-limit",
         "CW009": "prompt-reply",
+        "CW010": "one-follow-up",
     }
 
 

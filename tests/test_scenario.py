@@ -224,6 +224,10 @@ _BAD: list[tuple[str, Any, str]] = [
         with_(thread=[{"from": "sender", "at": "2026-03-02T09:00:00Z", "text": None}]),
         "thread[0].text",
     ),
+    ("sent_at not a time", with_(sent_at="last Monday"), "sent_at"),
+    ("channel unknown", with_(channel="email"), "channel"),
+    ("channel a list", with_(channel=["inmail"]), "channel"),
+    ("sent_at a list", with_(sent_at=["2026-03-02"]), "sent_at"),
     (
         "unknown thread field",
         with_(thread=[{**msg("2026-03-02T09:00:00Z"), "when": "now"}]),
@@ -340,6 +344,8 @@ ROUND_TRIPS: list[Any] = [
     with_(job={}),  # an empty job is still a job
     with_(recipient={"name": "Priya"}, sender={"headline": "Recruiter"}),
     with_(thread=[msg("2026-03-02T11:00:00+02:00"), msg("2026-03-02T09:00:00", "sender")]),
+    with_(sent_at="2026-03-02T09:00:00+09:00", thread=[msg("2026-03-09T09:00:00Z", "sender")]),
+    with_(channel="inmail"),
 ]
 
 
@@ -485,3 +491,8 @@ def test_load_scenarios_says_which_scenario_is_invalid(tmp_path: Path) -> None:
 def test_an_empty_file_is_not_a_scenario(tmp_path: Path) -> None:
     path = write(tmp_path, "note.yaml", "\n")
     assert file_error(load_scenario, path) == f"{path}: holds no scenario; the file is empty"
+
+
+def test_an_inmail_has_its_own_limit_whatever_the_account() -> None:
+    assert parse_scenario(with_(channel="inmail", account="premium")).limit == 800
+    assert parse_scenario(with_(channel="invitation", account="premium")).limit == 300

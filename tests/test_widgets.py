@@ -471,3 +471,13 @@ def test_rule_and_profile_tables_list_everything_escaped():
     for pid in data.profile_ids():
         assert pid in people.to_text()
     assert "<caption>" in people._repr_html_() and "<script" not in people._repr_html_()
+
+
+def test_example_cards_can_pick_examples_and_show_when_the_note_was_sent():
+    follow_ups = ["recruit-useful-follow-up", "recruit-third-message"]
+    text = widgets.examples("10_recruiter_outreach", ids=follow_ups).to_text()
+    assert "recruit-formal-note:" not in text and "recruit-third-message:" in text
+    assert "You sent the note, Mon 2 Mar 09:00 UTC+09:00" in text
+    assert "one-follow-up ✗ fail: You followed up 2 times" in text
+    with pytest.raises(widgets.WidgetError, match="has no example 'recruit-nothing'"):
+        widgets.examples("10_recruiter_outreach", ids=["recruit-nothing"])

@@ -41,6 +41,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "message": ("message",),
     "purpose": ("purpose",),
     "account": ("account",),
+    "channel": ("channel",),
     "to": ("recipient", "name"),
     "recipient": ("recipient", "name"),
     "recipient_name": ("recipient", "name"),
@@ -288,7 +289,11 @@ def quick_look(args: argparse.Namespace) -> Batch:
         "company": args.job_company,
         "skills": split_list(args.job_skills) if args.job_skills else None,
     }
-    doc: dict[str, Any] = {"message": args.message, "account": args.account}
+    doc: dict[str, Any] = {
+        "message": args.message,
+        "account": args.account,
+        "channel": args.channel,
+    }
     if args.purpose:
         doc["purpose"] = args.purpose
     if args.sender:
@@ -423,6 +428,12 @@ def add_check(subparsers: Any) -> None:
     )
     quick.add_argument("--from", dest="sender", metavar="NAME", help="your name")
     quick.add_argument("--account", choices=("free", "premium"), default="free")
+    quick.add_argument(
+        "--channel",
+        choices=("invitation", "inmail"),
+        default="invitation",
+        help="a connection note (200 or 300 characters) or an InMail (800)",
+    )
     quick.add_argument("--purpose", choices=_purposes(), help="why you are connecting")
     quick.add_argument("--job-title", help="the job you are offering (purpose job_offer)")
     quick.add_argument("--job-company", help="the company that is hiring")
@@ -466,6 +477,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         given = [f"--{k.replace('_', '-')}" for k in _QUICK_ONLY if getattr(args, k)]
         if args.account != "free":
             given.append("--account")
+        if args.channel != "invitation":
+            given.append("--channel")
         if given:
             raise InputError(f"{given[0]} describes a note given with --message; add --message")
         if not args.files:
@@ -573,10 +586,14 @@ def describe(example: Any) -> str:
         context.append(f"to {s.recipient.name}")
     if s.purpose:
         context.append(f"purpose {s.purpose}")
-    if s.account != "free":
+    if s.channel == "inmail":
+        context.append("InMail")
+    elif s.account != "free":
         context.append(f"{s.account} account")
     if s.job:
         context.append(f"job: {s.job.title or 'untitled'}")
+    if s.sent_at:
+        context.append(f"sent {s.sent_at:%b %d %H:%M}")
     for m in s.thread:
         who = "they" if m.author == "recipient" else "you"
         context.append(f"{m.at:%b %d %H:%M} {who}: {show(m.text, 80)}")

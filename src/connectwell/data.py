@@ -21,7 +21,17 @@ QUIZ_ANSWERS = ("accept", "ignore", "report")
 QUIZ_SETS = ("incoming", "triage")
 # Keys of a lesson example that are not part of its scenario.
 _EXAMPLE_KEYS = ("id", "profile", "comment", "shows")
-_SCENARIO_KEYS = ("message", "purpose", "account", "sender", "recipient", "job", "thread")
+_SCENARIO_KEYS = (
+    "message",
+    "purpose",
+    "account",
+    "channel",
+    "sender",
+    "recipient",
+    "job",
+    "sent_at",
+    "thread",
+)
 
 
 class CourseError(Exception):

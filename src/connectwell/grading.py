@@ -92,7 +92,7 @@ WIDTH = 84
 # The checks each kind of question accepts, besides "attempted".
 _KIND_CHECKS: dict[str, tuple[str, ...]] = {
     "note": (*_RULES, "mentions"),
-    "reply": ("prompt-reply", "mentions"),
+    "reply": ("prompt-reply", "one-follow-up", "mentions"),
     "decision": ("not-canned", "explains-fit", "why"),
     "contacts": ("has-reason", "motive-upfront"),
     "triage": ("label", "red-flags"),
@@ -1002,6 +1002,8 @@ def _profile_lines(
     if scenario.get("message"):
         label = "Their note" if incoming else "The note"
         out.append(f"{indent}{label}: {scenario['message']}")
+    if scenario.get("sent_at"):
+        out.append(f"{indent}Sent: {_when(str(scenario['sent_at']))}")
     for m in scenario.get("thread") or []:
         who = "They wrote" if m["from"] == "recipient" else "You wrote"
         out.append(f"{indent}{who} ({m['at']}): {m['text']}")
@@ -1042,7 +1044,12 @@ def card(qid: str) -> str:
     if q.kind == "triage":
         lines.append("Red flags to choose from: " + "; ".join(red_flags(q.assignment)) + ".")
     if q.kind == "reply":
-        lines.append(f"Your reply is sent at {q.extra['reply_at']}.")
+        what = (
+            "reply"
+            if any(m["from"] == "recipient" for m in q.scenario.get("thread", []))
+            else "follow-up"
+        )
+        lines.append(f"Your {what} is sent {_when(q.extra['reply_at'])}.")
     lines.append(f"Your answer goes in {q.answer}.")
     return "\n".join(lines)
 

@@ -332,6 +332,9 @@ def _is_content(word: str) -> bool:
     return word.isdigit() or (len(word) >= 3 and word not in STOPWORDS and word not in FILLER)
 
 
+content_word = _is_content  # the same test, for rules that count what a message adds
+
+
 def _is_salad(text: str, start: int, end: int) -> bool:
     # A list of keywords with no grammar: no function word links them into a claim.
     # Read word by word: in most sentences a function word comes within the first few.

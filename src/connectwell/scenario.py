@@ -23,6 +23,12 @@ PURPOSES = (
     "relationship",
 )
 ACCOUNTS = {"free": 200, "premium": 300}
+# Where the text goes. An invitation note has the account's limit; an InMail (a paid message to
+# someone you are not connected to) may run to 1,900 characters, but LinkedIn's own study of
+# recruiters' InMails found replies above average only up to about 800 characters, and best
+# under 400; past 800 the reply rate falls below average, so that is where fits-limit draws it.
+CHANNELS = ("invitation", "inmail")
+INMAIL_LIMIT = 800
 
 
 class ScenarioError(ValueError):
@@ -97,10 +103,12 @@ class Scenario:
     recipient: Profile = field(default_factory=Profile)
     job: Job | None = None
     thread: tuple[Message, ...] = ()
+    sent_at: datetime | None = None  # when the note went out; follow-ups are timed from it
+    channel: str = "invitation"
 
     @property
     def limit(self) -> int:
-        return ACCOUNTS[self.account]
+        return INMAIL_LIMIT if self.channel == "inmail" else ACCOUNTS[self.account]
 
     @classmethod
     def from_dict(cls, data: Any) -> Scenario:
@@ -112,6 +120,8 @@ class Scenario:
             out["purpose"] = self.purpose
         if self.account != "free":
             out["account"] = self.account
+        if self.channel != "invitation":
+            out["channel"] = self.channel
         for key, obj in (("sender", self.sender), ("recipient", self.recipient), ("job", self.job)):
             if obj is None:
                 continue
@@ -119,6 +129,8 @@ class Scenario:
             # An empty job is still a job (explains-fit reads "no job" differently), so keep it.
             if fields or key == "job":
                 out[key] = fields
+        if self.sent_at is not None:
+            out["sent_at"] = self.sent_at.isoformat().replace("+00:00", "Z")
         if self.thread:
             out["thread"] = [
                 {"from": m.author, "at": m.at.isoformat().replace("+00:00", "Z"), "text": m.text}
@@ -213,7 +225,17 @@ def _timestamp(value: Any, where: str) -> datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
-_SCENARIO_FIELDS = ("message", "purpose", "account", "sender", "recipient", "job", "thread")
+_SCENARIO_FIELDS = (
+    "message",
+    "purpose",
+    "account",
+    "channel",
+    "sender",
+    "recipient",
+    "job",
+    "sent_at",
+    "thread",
+)
 _PERSON_FIELDS = ("name", "headline")
 _PROFILE_FIELDS = (
     "name",
@@ -263,6 +285,12 @@ def parse_scenario(data: Any) -> Scenario:
             f"account: {account!r} is not an account type; expected free or premium"
         )
 
+    channel = data.get("channel") or "invitation"
+    if not isinstance(channel, str) or channel not in CHANNELS:
+        raise ScenarioError(
+            f"channel: {channel!r} is not a channel; expected invitation (a connection note) or inmail"
+        )
+
     sender_data = _mapping(_optional(data, "sender", {}), "sender", _PERSON_FIELDS)
     sender = Person(**_fields(sender_data, "sender", _PERSON_FIELDS))
     recipient_data = _mapping(_optional(data, "recipient", {}), "recipient", _PROFILE_FIELDS)
@@ -289,7 +317,12 @@ def parse_scenario(data: Any) -> Scenario:
     # The format says oldest first; sorting (stably) keeps a hand-edited thread honest anyway.
     thread.sort(key=lambda m: m.at)
 
-    return Scenario(message, purpose, account, sender, recipient, job, tuple(thread))
+    sent_at = data.get("sent_at")
+    sent_at = None if sent_at in (None, "") else _timestamp(sent_at, "sent_at")
+
+    return Scenario(
+        message, purpose, account, sender, recipient, job, tuple(thread), sent_at, channel
+    )
 
 
 # ---------------------------------------------------------------- files

@@ -179,8 +179,10 @@ def _recipient_line(scenario: Mapping[str, Any]) -> tuple[str, str]:
         parts.append(
             f"job: {job['title']}" + (f" at {job['company']}" if job.get("company") else "")
         )
-    account = scenario.get("account") or "free"
-    parts.append(f"{account} account")
+    if scenario.get("channel") == "inmail":
+        parts.append("InMail (800 characters)")
+    else:
+        parts.append(f"{scenario.get('account') or 'free'} account")
     text = " · ".join(parts)
     return text, f'<div class="cw-to">{_esc(text)}</div>'
 
@@ -924,11 +926,15 @@ class ExampleCards:
 
     stem: str
     rules: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()  # only these examples, in the lesson's order; empty for all
 
     @cached_property
     def _rows(self) -> list[tuple[data.Example, Report]]:
         # Checked once: a display shows both the HTML and the text.
-        return [(ex, check(ex)) for ex in data.lesson_examples(self.stem)]
+        chosen = data.lesson_examples(self.stem)
+        if self.ids:
+            chosen = [ex for ex in chosen if ex.id in self.ids]
+        return [(ex, check(ex)) for ex in chosen]
 
     def _rules_for(self, example: data.Example) -> list[str]:
         # The lesson's own rules first, then any other rule the comment talks about, so every
@@ -939,9 +945,14 @@ class ExampleCards:
     @staticmethod
     def _thread(example: data.Example) -> list[str]:
         """The replies after the note, as a person reads them: who, when, what."""
-        return [
-            f"{'They' if m['from'] == 'recipient' else 'You'} wrote, "
-            f"{_stamp(m['at']).strftime('%a %d %b %H:%M %Z').replace(' 0', ' ')}: {m['text']}"
+
+        def when(stamp: Any) -> str:
+            moment = _stamp(stamp)
+            return f"{moment:%a} {moment.day} {moment:%b %H:%M %Z}"
+
+        sent = example.scenario.get("sent_at")
+        return ([f"You sent the note, {when(sent)}"] if sent else []) + [
+            f"{'They' if m['from'] == 'recipient' else 'You'} wrote, {when(m['at'])}: {m['text']}"
             for m in example.scenario.get("thread") or []
         ]
 
@@ -1038,11 +1049,20 @@ def profiles_table() -> Table:
     )
 
 
-def examples(stem: str, rules: list[str] | None = None) -> ExampleCards:
-    """Cards for a lesson's example notes (see ExampleCards)."""
-    if stem.removesuffix(".ipynb") not in data.lesson_stems():
+def examples(
+    stem: str, rules: list[str] | None = None, ids: list[str] | None = None
+) -> ExampleCards:
+    """Cards for a lesson's example notes (see ExampleCards); `ids` picks some of them."""
+    stem = stem.removesuffix(".ipynb")
+    if stem not in data.lesson_stems():
         raise WidgetError(f"no lesson named {stem!r}; choose from {', '.join(data.lesson_stems())}")
-    return ExampleCards(stem.removesuffix(".ipynb"), tuple(rules or ()))
+    known = [ex.id for ex in data.lesson_examples(stem)]
+    for example_id in ids or ():
+        if example_id not in known:
+            raise WidgetError(
+                f"{stem} has no example {example_id!r}; choose from {', '.join(known)}"
+            )
+    return ExampleCards(stem, tuple(rules or ()), tuple(ids or ()))
 
 
 def compare(

@@ -10,6 +10,7 @@ from connectwell.rules import (
     no_scam,
     not_blank,
     not_canned,
+    one_follow_up,
     personalised,
     prompt_reply,
 )
@@ -28,6 +29,7 @@ RULES: dict[str, Rule] = {
             no_scam.RULE,
             fits_limit.RULE,
             prompt_reply.RULE,
+            one_follow_up.RULE,
         ),
         key=lambda r: r.code,
     )

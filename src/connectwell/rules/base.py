@@ -106,11 +106,13 @@ def describe(example: Any) -> str:
     if thread:
         from connectwell.scenario import parse_scenario
 
-        parsed = parse_scenario(example).thread
-        start = parsed[0].at
-        for m in parsed:
+        scenario = parse_scenario(example)
+        # Times count from the note when its sending time is known, else from the first reply.
+        start = scenario.sent_at or scenario.thread[0].at
+        for m in scenario.thread:
             hours = (m.at - start).total_seconds() / 3600
-            text += f" | {m.author}, +{hours:.0f} h: {m.text}"
+            when = f"+{hours:.0f} h" if hours < 48 else f"+{hours / 24:.0f} days"
+            text += f" | {m.author}, {when}: {m.text}"
     return text
 
 
