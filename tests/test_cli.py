@@ -6,6 +6,7 @@ code here is computed with connectwell.check rather than written down.
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -519,3 +520,56 @@ def test_any_json_document_gives_a_verdict_or_one_error_line(tmp_path, capsys, d
     assert (code == 2) == bool(err)
     if code != 2:
         assert code == expected_exit(*load_documents(path))
+
+
+# ---------------------------------------------------------------- --suggest and --output
+
+_OUTBOX = (
+    "message,to,company,skills,purpose,job_title,job_skills,shared_connections\n"
+    '"Hi {first_name}, exciting opportunity!",Priya Raman,Globex,Kafka;Python,job_offer,'
+    "Senior Data Engineer,Kafka;Spark,\n"
+    '"Hi Dev, I\'d love to connect.",Dev Patel,Northwind,Kubernetes,,,,Alex Chen\n'
+    '"Hello there",Lee Wong,,,,,,\n'
+)
+
+
+def test_suggest_prints_a_passing_rewrite_under_each_failing_note(capsys):
+    code, out, _ = run(
+        capsys, "check", "-m", "Hi Priya", "--to", "Priya Raman", "--skills", "Kafka", "--suggest"
+    )
+    line = next(x for x in out.splitlines() if x.startswith("suggestion: "))
+    rewrite = line.removeprefix("suggestion: ")
+    doc = {"message": rewrite, "recipient": {"name": "Priya Raman", "skills": ["Kafka"]}}
+    assert cw.check(doc).passed and code == 1
+
+
+def test_suggest_on_an_outbox_writes_a_suggestion_column(capsys, tmp_path):
+    outbox, written = tmp_path / "outbox.csv", tmp_path / "fixed.csv"
+    outbox.write_text(_OUTBOX, encoding="utf-8")
+    code, out, err = run(capsys, "check", str(outbox), "--suggest", "--output", str(written))
+    assert code == 1 and f"wrote {written}: 3 note(s)" in err
+    assert "row 4: no suggestion: You know nothing specific about Lee" in out
+    rows = list(csv.DictReader(written.open(encoding="utf-8")))
+    assert [r["message"] for r in rows] == [
+        "Hi {first_name}, exciting opportunity!",
+        "Hi Dev, I'd love to connect.",
+        "Hello there",
+    ]
+    assert rows[0]["to"] == "Priya Raman" and rows[0]["passes"] == "no"
+    items = read_input(str(outbox)).items
+    for row, item in zip(rows[:2], items, strict=False):
+        doc = {**item.scenario.to_dict(), "message": row["suggestion"]}
+        assert cw.check(doc).passed, row["suggestion"]
+    assert rows[2]["suggestion"] == "" and rows[2]["no_suggestion_because"].startswith("You know")
+
+
+def test_output_never_overwrites(capsys, tmp_path):
+    outbox = tmp_path / "outbox.csv"
+    outbox.write_text(_OUTBOX, encoding="utf-8")
+    assert_bad_input(*run(capsys, "check", str(outbox), "--output", str(outbox)), "input file")
+    existing = tmp_path / "mine.csv"
+    existing.write_text("keep me", encoding="utf-8")
+    assert_bad_input(
+        *run(capsys, "check", str(outbox), "--output", str(existing)), "already exists"
+    )
+    assert existing.read_text(encoding="utf-8") == "keep me"

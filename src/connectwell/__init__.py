@@ -19,9 +19,11 @@ __all__ = [
     "Rule",
     "Scenario",
     "ScenarioError",
+    "Suggestion",
     "check",
     "load_scenario",
     "load_scenarios",
+    "suggest",
 ]
 
 _WHERE = {
@@ -34,6 +36,8 @@ _WHERE = {
     "ScenarioError": "connectwell.scenario",
     "load_scenario": "connectwell.scenario",
     "load_scenarios": "connectwell.scenario",
+    "suggest": "connectwell.suggest",
+    "Suggestion": "connectwell.suggest",
 }
 
 if TYPE_CHECKING:
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
     from connectwell.report import Finding, Report
     from connectwell.rules import RULES, Rule
     from connectwell.scenario import Scenario, ScenarioError, load_scenario, load_scenarios
+    from connectwell.suggest import Suggestion, suggest
 
 
 def __getattr__(name: str) -> Any:

@@ -81,6 +81,7 @@ class Item:
 
     source: str
     scenario: Scenario
+    row: tuple[tuple[str, str], ...] = ()  # a CSV row as (header, cell), to write back out
 
 
 @dataclass
@@ -158,11 +159,11 @@ def scenarios_from(docs: list[Any], source: str) -> Batch:
     return batch
 
 
-def _add(batch: Batch, doc: Any, where: str) -> None:
+def _add(batch: Batch, doc: Any, where: str, row: tuple[tuple[str, str], ...] = ()) -> None:
     from connectwell.scenario import ScenarioError, parse_scenario
 
     try:
-        batch.items.append(Item(where, parse_scenario(doc)))
+        batch.items.append(Item(where, parse_scenario(doc), row))
     except ScenarioError as exc:
         batch.errors.append(f"{where}: {exc}")
     except (TypeError, RecursionError) as exc:
@@ -234,7 +235,8 @@ def read_csv(text: str, source: str) -> Batch:
                     "quote cells that contain the delimiter"
                 )
                 continue
-            _add(batch, _row_scenario(columns, row), f"{source}, row {n}")
+            cells = tuple(zip(header, [*row, *[""] * (len(header) - len(row))], strict=True))
+            _add(batch, _row_scenario(columns, row), f"{source}, row {n}", cells)
     except csv.Error as exc:
         batch.errors.append(f"{source}, row {reader.line_num}: not valid CSV ({exc})")
     except InputError as exc:
@@ -362,6 +364,10 @@ def report_text(item: Item, report: Report) -> str:
     return safe(f"{head}\n{report.to_text()}")
 
 
+def suggestion_line(rewrite: str, missing: str) -> str:
+    return f"suggestion: {rewrite}" if rewrite else f"no suggestion: {missing}"
+
+
 def table_text(source: str, rows: list[tuple[Item, Report]]) -> str:
     from connectwell.report import SYMBOLS
     from connectwell.rules import RULES
@@ -408,6 +414,18 @@ def add_check(subparsers: Any) -> None:
         default=24.0,
         metavar="HOURS",
         help="how soon a reply counts as prompt for prompt-reply (default 24)",
+    )
+    p.add_argument(
+        "--suggest",
+        action="store_true",
+        help="under each failing note, a rewrite that passes every rule, built only from the "
+        "note's context (or why none can be made)",
+    )
+    p.add_argument(
+        "--output",
+        metavar="FILE",
+        help="also write a CSV: each note's row as read, its verdict and failing rules, and with "
+        "--suggest a suggestion column. FILE must not exist yet",
     )
     quick = p.add_argument_group("quick look: check one note typed on the command line")
     quick.add_argument("--message", "-m", help="the note text (may be empty)")
@@ -483,16 +501,73 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise InputError(f"{given[0]} describes a note given with --message; add --message")
         if not args.files:
             raise InputError("nothing to check; give FILEs, a folder, - for stdin, or --message")
+    output = _output_path(args.output, args.files) if args.output else None
     batches = [read_input(name) for name in expand(args.files)]
     if args.message is not None:
         batches.append(quick_look(args))
-    return run_checks(batches, args.format, args.reply_window)
+    return run_checks(batches, args.format, args.reply_window, args.suggest, output)
 
 
-def run_checks(batches: list[Batch], fmt: str, reply_window: float = 24.0) -> int:
+def _output_path(name: str, inputs: list[str]) -> Path:
+    """Where --output writes: a new file, never one of the inputs or anything already there."""
+    path = Path(name)
+    if any(i != "-" and Path(i).resolve() == path.resolve() for i in inputs):
+        raise InputError(f"--output {name}: that is an input file; write to a new file instead")
+    if path.exists():
+        raise InputError(f"--output {name}: already exists; choose a new name or move it first")
+    if not path.parent.is_dir():
+        raise InputError(f"--output {name}: no folder {path.parent}; create it first")
+    return path
+
+
+def _best_rewrite(item: Item, report: Report) -> tuple[str, str]:
+    """(the best passing rewrite or "", why there is none or "") for a failing note."""
+    from connectwell.suggest import suggest
+
+    if report.passed:
+        return "", ""
+    found = suggest(item.scenario, n=1)
+    return (found[0].text, "") if found else ("", found.missing)
+
+
+def write_output(
+    path: Path, rows: list[tuple[Item, Report, tuple[str, str]]], with_suggestions: bool
+) -> None:
+    """One CSV row per note: its own columns (CSV inputs), then what the checker found."""
+    own: list[str] = []
+    for item, _, _ in rows:
+        own += [h for h, _ in item.row if h not in own]
+    if "message" not in [_column(h) for h in own]:
+        own = ["source", "message", *own]
+    extra = [
+        "passes",
+        "failed_rules",
+        *(["suggestion", "no_suggestion_because"] if with_suggestions else []),
+    ]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow([*own, *extra])
+        for item, report, (rewrite, missing) in rows:
+            cells = dict(item.row) or {"source": item.source, "message": item.scenario.message}
+            verdicts = ["yes" if report.passed else "no", "; ".join(x.rule for x in report.failed)]
+            out.writerow(
+                [cells.get(h, "") for h in own]
+                + verdicts
+                + ([rewrite, missing] if with_suggestions else [])
+            )
+
+
+def run_checks(
+    batches: list[Batch],
+    fmt: str,
+    reply_window: float = 24.0,
+    with_suggestions: bool = False,
+    output: Path | None = None,
+) -> int:
     from connectwell.engine import check
 
     results: list[dict[str, Any]] = []
+    written: list[tuple[Item, Report, tuple[str, str]]] = []
     checked = failed = 0
     for batch in batches:
         for line in batch.errors[:MAX_ERRORS]:
@@ -503,19 +578,41 @@ def run_checks(batches: list[Batch], fmt: str, reply_window: float = 24.0) -> in
         rows = [(item, check(item.scenario, reply_window=reply_window)) for item in batch.items]
         checked += len(rows)
         failed += sum(not report.passed for _, report in rows)
+        rewrites = [
+            _best_rewrite(item, report) if with_suggestions else ("", "") for item, report in rows
+        ]
+        written += [(item, report, rw) for (item, report), rw in zip(rows, rewrites, strict=True)]
         if fmt == "json":
             results += [
-                {"source": item.source, "message": item.scenario.message, **report.to_dict()}
-                for item, report in rows
+                {
+                    "source": item.source,
+                    "message": item.scenario.message,
+                    **report.to_dict(),
+                    **(
+                        {"suggestion": rw or None, "no_suggestion_because": why or None}
+                        if with_suggestions
+                        else {}
+                    ),
+                }
+                for (item, report), (rw, why) in zip(rows, rewrites, strict=True)
             ]
         elif batch.table and rows:
             _print(table_text(batch.source, rows))
+            if with_suggestions:
+                for (item, report), rw in zip(rows, rewrites, strict=True):
+                    if not report.passed:
+                        _print(safe(f"  {item.source}: {suggestion_line(*rw)}"))
             _print()
         else:
-            for item, report in rows:
+            for (item, report), rw in zip(rows, rewrites, strict=True):
                 _print(report_text(item, report))
+                if with_suggestions and not report.passed:
+                    _print(safe(suggestion_line(*rw)))
                 _print()
     bad = any(batch.errors for batch in batches)
+    if output is not None:
+        write_output(output, written, with_suggestions)
+        _print(f"wrote {output}: {len(written)} note(s)", err=True)
     if fmt == "json":
         _print(json.dumps(results, ensure_ascii=False, indent=2))
     elif checked > 1 or (checked and bad):

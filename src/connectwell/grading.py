@@ -1112,8 +1112,11 @@ def editor(qid: str) -> Any:
     from connectwell.widgets import LiveChecker
 
     current = sys._getframe(1).f_globals.get(q.answer, q.given)
+    # No suggest button: exercises give hints, never a finished answer to copy.
     return LiveChecker(
-        {**q.base(), "message": ""}, message=current if isinstance(current, str) else ""
+        {**q.base(), "message": ""},
+        message=current if isinstance(current, str) else "",
+        suggest=False,
     )
 
 

@@ -31,7 +31,8 @@ from connectwell.engine import check
 from connectwell.reasons import asks_why
 from connectwell.report import COLOURS, SYMBOLS, Finding, Report
 from connectwell.rules import RULES
-from connectwell.scenario import ACCOUNTS, Scenario, ScenarioError, parse_scenario
+from connectwell.scenario import ACCOUNTS, INMAIL_LIMIT, Scenario, ScenarioError, parse_scenario
+from connectwell.suggest import Suggestion, Suggestions
 from connectwell.text import fold_plain
 
 __all__ = [
@@ -203,6 +204,7 @@ class LiveChecker(_Shown):
         message: str = "",
         account: str | None = None,
         purpose: str | None = None,
+        suggest: bool = True,
     ) -> None:
         base = _scenario_mapping(profile)
         if not message and base.get("message"):
@@ -226,10 +228,20 @@ class LiveChecker(_Shown):
         self.counter = w.HTML()
         self.output = w.HTML()
         self.textarea.observe(self._on_change, names="value")
-        self.widget = w.VBox(
-            [self.heading, self.textarea, self.counter, self.output],
-            layout=w.Layout(width="100%"),
-        )
+        parts: list[w.Widget] = [self.heading, self.textarea, self.counter, self.output]
+        # A coach, not a ghost-writer: suggestions appear only when asked for, and a suggestion
+        # reaches the text box only through its own "Use" button. Graded editors have neither.
+        self.suggestions: Suggestions | None = None
+        self.suggest_button: w.Button | None = None
+        self.suggestions_box = w.VBox([])
+        if suggest:
+            self.suggest_button = w.Button(
+                description="Suggest a rewrite",
+                tooltip="Show up to three rewrites built from what you know about them",
+            )
+            self.suggest_button.on_click(lambda _button: self.suggest())
+            parts += [self.suggest_button, self.suggestions_box]
+        self.widget = w.VBox(parts, layout=w.Layout(width="100%"))
         self.widget.add_class("cw-live-checker")
         self._update()
 
@@ -267,7 +279,45 @@ class LiveChecker(_Shown):
 
     @property
     def limit(self) -> int:
+        if self._base.get("channel") == "inmail":
+            return INMAIL_LIMIT
         return ACCOUNTS[self._base.get("account") or "free"]
+
+    # -- suggestions
+
+    def suggest(self, n: int = 3) -> Suggestions:
+        """Show up to n rewrites of the current note that pass every rule, each with the facts
+        it uses and a button that copies it into the text box. The note itself is not changed."""
+        from connectwell.suggest import suggest
+
+        try:
+            self.suggestions = suggest(self.scenario, n=n)
+        except ValueError as exc:  # n out of range, or a scenario the checker cannot read
+            raise WidgetError(str(exc)) from None
+        rows: list[w.Widget] = []
+        if not self.suggestions:
+            rows.append(
+                w.HTML(f'<p class="cw-suggest-missing">{_esc(self.suggestions.missing)}</p>')
+            )
+        for i, found in enumerate(self.suggestions, 1):
+            use = w.Button(
+                description=f"Use suggestion {i}",
+                tooltip="Copy this suggestion into the text box, replacing your note",
+            )
+            use.on_click(lambda _button, i=i: self.use(i))
+            rows += [w.HTML(_suggestion_html(i, found)), use]
+        self.suggestions_box.children = tuple(rows)
+        return self.suggestions
+
+    def use(self, number: int) -> None:
+        """Copy suggestion `number` (1 for the first) into the text box."""
+        if not self.suggestions or not 1 <= number <= len(self.suggestions):
+            shown = len(self.suggestions or [])
+            raise WidgetError(
+                f"use: there is no suggestion {number!r}; "
+                + (f"choose 1 to {shown}" if shown else "press Suggest a rewrite first")
+            )
+        self.text = self.suggestions[number - 1].text
 
     def _on_change(self, change: dict[str, Any]) -> None:
         self._update()
@@ -341,6 +391,8 @@ class LiveChecker(_Shown):
         )
         lines += [f.to_text() for f in report.findings]
         lines += [f"marked ({rule}): “{text}”" for rule, text in self.marked()]
+        if self.suggestions is not None:
+            lines += ["Suggested rewrites:", self.suggestions.to_text()]
         return "\n".join(lines)
 
     def _static_html(self) -> str:
@@ -348,8 +400,21 @@ class LiveChecker(_Shown):
             '<div class="cw-live-checker">'
             + _recipient_line(self._base)[1]
             + f'<blockquote style="white-space:pre-wrap">{_esc(self.text) or "<i>(no note)</i>"}'
-            "</blockquote>" + self._counter_html() + self._findings_html() + "</div>"
+            "</blockquote>"
+            + self._counter_html()
+            + self._findings_html()
+            + (self.suggestions._repr_html_() if self.suggestions is not None else "")
+            + "</div>"
         )
+
+
+def _suggestion_html(number: int, found: Suggestion) -> str:
+    facts = "; ".join(str(f) for f in found.facts)
+    return (
+        f'<div class="cw-suggestion"><b>Suggestion {number}</b> ({SYMBOLS["pass"]} passes every '
+        f'rule, {len(found.text)} characters)<blockquote style="white-space:pre-wrap">'
+        f"{_esc(found.text)}</blockquote><small>Uses {_esc(facts)}</small></div>"
+    )
 
 
 # ---------------------------------------------------------------- scenario picker

@@ -11,7 +11,8 @@
 
 Without Chromium or Playwright the tests skip, saying how to install them; when CI=true they fail
 instead, so CI cannot pass by skipping them. Screenshots go to artifacts/browser/ (git-ignored);
-to refresh the README's picture, copy artifacts/browser/live-checker.png to docs/screenshots/.
+to refresh the README's pictures, copy artifacts/browser/live-checker.png and
+live-checker-suggestion.png to docs/screenshots/.
 Processes are found through /proc, so these tests run on Linux.
 
     .venv/bin/pytest tests/browser          # only these; `-m "not browser"` leaves them out

@@ -44,6 +44,7 @@ TYPED = (
     "Hi Priya, I read your post on taming Kafka consumer lag. We hit the same problem at Acme; "
     "could I ask how you tuned your consumers?"
 )
+WEAK = "Hi Priya, I'd love to connect!"  # fails: nothing about her, no reason
 LONG = "Hi Priya, " + "your Kafka consumer lag article was a great read and very useful. " * 4
 # Every way to run script from text put into HTML: a tag with a handler, a script, markup.
 PAYLOAD = (
@@ -124,6 +125,39 @@ def test_live_checker_follows_the_note_and_keeps_html_as_text(
     assert see(page, TYPED) == expected(TYPED)
     assert set(shown(page).verdicts) == set(RULES)  # every rule has its say
     page.locator(LIVE).screenshot(path=artifacts / "live-checker.png")
+
+    # Suggest a rewrite: shown with its facts, copied only when the learner chooses one.
+    box.fill(WEAK)
+    see(page, WEAK)
+    page.locator(LIVE).get_by_role("button", name="Suggest a rewrite").click()
+    first = page.locator(f"{LIVE} .cw-suggestion").first
+    first.wait_for()
+    want = LiveChecker(PROFILE, message=WEAK).suggest()
+    assert page.locator(f"{LIVE} .cw-suggestion").count() == len(want)
+    assert want[0].text in first.inner_text() and "Uses " in first.inner_text()
+    assert box.input_value() == WEAK  # nothing replaced until the learner asks
+    # The picture for docs/screenshots/: the note, its verdicts and the first suggestion.
+    size = page.viewport_size
+    page.set_viewport_size({"width": 900, "height": 1600})
+    page.wait_for_timeout(300)  # JupyterLab lays the panel out again for the new size
+    page.locator(f"{LIVE} textarea").evaluate("el => el.scrollIntoView({block: 'start'})")
+    top = page.locator(f"{LIVE} textarea").bounding_box()
+    bottom = page.locator(LIVE).get_by_role("button", name="Use suggestion 1").bounding_box()
+    if top and bottom:
+        page.screenshot(
+            path=artifacts / "live-checker-suggestion.png",
+            clip={
+                "x": 0,
+                "y": top["y"] - 10,
+                "width": 900,
+                "height": bottom["y"] + bottom["height"] - top["y"] + 20,
+            },
+        )
+    if size:
+        page.set_viewport_size(size)
+    page.locator(LIVE).get_by_role("button", name="Use suggestion 1").click()
+    assert see(page, want[0].text) == expected(want[0].text)
+    assert all(v != f"{SYMBOLS['fail']} fail" for v in shown(page).verdicts.values())
 
     box.fill(LONG)
     assert see(page, LONG) == expected(LONG)
