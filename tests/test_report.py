@@ -9,7 +9,7 @@ import re
 import pytest
 
 import connectwell as cw
-from connectwell.report import Finding, Report, highlight
+from connectwell.report import MARK_STYLE, Finding, Report, highlight
 from connectwell.rules.base import JOB, to_priya
 
 PASS = Finding("personalised", "CW002", "pass", "Addresses Priya by name.", span=(0, 8))
@@ -18,7 +18,7 @@ NA = Finding("prompt-reply", "CW009", "n/a", "Nobody asked why.")
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
-MARK = re.compile(r'<mark title="[\w-]+" data-rule="[\w-]+">|</mark>')
+MARK = re.compile(r'<mark title="[\w-]+" data-rule="[\w-]+" style="[^"<>]*">|</mark>')
 
 
 def report_of(*findings: Finding, message: str = "Hi Priya, hello there.") -> Report:
@@ -165,7 +165,7 @@ def test_marked_spans_escape_the_text_inside_them() -> None:
     report = cw.check(note)
     assert report["fits-limit"].verdict == "fail"
     out = report.highlighted_html()
-    assert f'data-rule="fits-limit">{html.escape(XSS_SCRIPT)}</mark>' in out
+    assert f'data-rule="fits-limit" style="{MARK_STYLE}">{html.escape(XSS_SCRIPT)}</mark>' in out
     assert XSS_SCRIPT not in report._repr_html_()
 
 
@@ -196,14 +196,17 @@ def test_overlapping_spans_are_merged_and_the_text_is_kept() -> None:
     assert html.unescape(MARK.sub("", out)) == "<abc>&def<g>"
     assert out.count("<mark") == 2
     assert out == (
-        '<mark title="no-scam" data-rule="no-scam">&lt;abc&gt;&amp;</mark>'
-        '<mark title="fits-limit" data-rule="fits-limit">def</mark>&lt;g&gt;'
+        f'<mark title="no-scam" data-rule="no-scam" style="{MARK_STYLE}">&lt;abc&gt;&amp;</mark>'
+        f'<mark title="fits-limit" data-rule="fits-limit" style="{MARK_STYLE}">def</mark>&lt;g&gt;'
     )
 
 
 def test_only_failing_spans_are_marked() -> None:
     out = report_of(PASS, FAIL, message="Hi Priya, here is why.").highlighted_html()
-    assert out == 'Hi Priya, <mark title="has-reason" data-rule="has-reason">here</mark> is why.'
+    mark = f'<mark title="has-reason" data-rule="has-reason" style="{MARK_STYLE}">'
+    assert out == f"Hi Priya, {mark}here</mark> is why."
+    # Marked by more than colour: an underline shows in greyscale too.
+    assert "underline" in MARK_STYLE
 
 
 def test_html_shows_the_fix_only_for_failures() -> None:

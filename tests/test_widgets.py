@@ -6,6 +6,7 @@ are still being tuned.
 
 from __future__ import annotations
 
+import asyncio
 import html
 from datetime import timedelta
 
@@ -305,7 +306,7 @@ def test_moving_the_slider_is_the_same_as_setting_delay_hours():
     timer = widgets.ReplyTimer(data.example("reply-same-day").scenario)
     start = timer.delay_hours
     assert start == pytest.approx(4.25)  # the thread's own reply time
-    timer.slider.value = 48
+    timer.hours.value = 48
     assert timer.delay_hours == 48
     assert timer.verdict == expected_prompt_reply("reply-same-day", 48)
     assert "+48.0 h" in timer.timeline.value
@@ -340,7 +341,7 @@ def test_reply_timer_rejects_negative_delays_and_stretches_the_slider():
     with pytest.raises(widgets.WidgetError):
         timer.delay_hours = -1
     timer.delay_hours = 100
-    assert timer.slider.max >= 100 and timer.delay_hours == 100
+    assert timer.hours.max >= 100 and timer.delay_hours == 100
 
 
 # ---------------------------------------------------------------- compare
@@ -481,3 +482,24 @@ def test_example_cards_can_pick_examples_and_show_when_the_note_was_sent():
     assert "one-follow-up ✗ fail: You followed up 2 times" in text
     with pytest.raises(widgets.WidgetError, match="has no example 'recruit-nothing'"):
         widgets.examples("10_recruiter_outreach", ids=["recruit-nothing"])
+
+
+def test_the_verdict_is_announced_politely_once_typing_pauses():
+    # Outside a running loop (nbconvert, these tests) the live region updates at once.
+    checker = widgets.LiveChecker("priya", message="Hi Priya")
+    region = checker.status.value
+    assert 'role="status"' in region and 'aria-live="polite"' in region
+    assert checker.status_text() in html.unescape(region) and "Fails" in checker.status_text()
+
+    async def type_quickly() -> tuple[int, int, str]:
+        before = checker.announcements
+        for text in ("Hi Priya, y", "Hi Priya, yo", "Hi Priya, you", "<b>Hi</b> Priya"):
+            checker.text = text  # a keystroke each, faster than the pause
+        during = checker.announcements - before
+        await asyncio.sleep(widgets.ANNOUNCE_AFTER + 0.3)
+        return during, checker.announcements - before, checker.status.value
+
+    during, after, region = asyncio.run(type_quickly())
+    assert during == 0 and after == 1  # one announcement for the burst, not one per key
+    assert f"{len('<b>Hi</b> Priya')}/200 characters" in region  # about the latest text
+    assert checker.status_text() in html.unescape(region)

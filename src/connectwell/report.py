@@ -155,6 +155,10 @@ class Report:
         )
 
 
+# A marked passage shows by more than colour: the wavy underline still shows in greyscale.
+MARK_STYLE = "text-decoration:underline wavy;text-underline-offset:3px"
+
+
 def highlight(text: str, findings: list[Finding]) -> str:
     """Escape text and wrap the spans of findings in <mark>; overlapping spans are merged."""
     spans = sorted((f.span[0], f.span[1], f.rule) for f in findings if f.span)
@@ -166,7 +170,10 @@ def highlight(text: str, findings: list[Finding]) -> str:
             continue
         out.append(html.escape(text[pos:start]))
         name = html.escape(rule)
-        out.append(f'<mark title="{name}" data-rule="{name}">{html.escape(text[start:end])}</mark>')
+        out.append(
+            f'<mark title="{name}" data-rule="{name}" style="{MARK_STYLE}">'
+            f"{html.escape(text[start:end])}</mark>"
+        )
         pos = end
     out.append(html.escape(text[pos:]))
     return "".join(out)

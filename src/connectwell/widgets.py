@@ -60,6 +60,13 @@ PURPOSE_WORDS = {
     "relationship": "professional relationship",
 }
 CHOICES = data.QUIZ_ANSWERS
+# Seconds of quiet typing before the live checker's verdict is announced to a screen reader.
+ANNOUNCE_AFTER = 0.8
+# Visually hidden but read by screen readers (the usual "sr-only" pattern).
+_SR_ONLY = (
+    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0"
+)
 # The rules that tell a welcome request from spam, shown after each quiz answer.
 QUIZ_RULES = ("not-blank", "not-canned", "no-scam")
 
@@ -227,8 +234,17 @@ class LiveChecker(_Shown):
         )
         self.counter = w.HTML()
         self.output = w.HTML()
+        self.status = w.HTML()  # visually hidden: what a screen reader announces, politely
+        self._pending: Any = None
+        self.announcements = 0
         self.textarea.observe(self._on_change, names="value")
-        parts: list[w.Widget] = [self.heading, self.textarea, self.counter, self.output]
+        parts: list[w.Widget] = [
+            self.heading,
+            self.textarea,
+            self.counter,
+            self.status,
+            self.output,
+        ]
         # A coach, not a ghost-writer: suggestions appear only when asked for, and a suggestion
         # reaches the text box only through its own "Use" button. Graded editors have neither.
         self.suggestions: Suggestions | None = None
@@ -332,6 +348,42 @@ class LiveChecker(_Shown):
         self.heading.value = _recipient_line(self._base)[1]
         self.counter.value = self._counter_html()
         self.output.value = self._findings_html()
+        self._announce_later()
+
+    # -- what a screen reader hears
+
+    def status_text(self) -> str:
+        """One sentence for screen readers: the verdict and the rules that fail."""
+        if self._report is None:
+            return self._error
+        if self._report.passed:
+            return f"Passes every rule. {self.counter_text()}."
+        failing = ", ".join(f.rule for f in self._report.failed)
+        return f"Fails {len(self._report.failed)} rules: {failing}. {self.counter_text()}."
+
+    def _announce_later(self) -> None:
+        """Update the polite live region once typing pauses, not on every key: a screen reader
+        would otherwise read a verdict per keystroke. Outside a running kernel loop (tests,
+        nbconvert) there is no typing to wait for, so it updates at once."""
+        import asyncio
+
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._announce()
+            return
+        self._pending = loop.call_later(ANNOUNCE_AFTER, self._announce)
+
+    def _announce(self) -> None:
+        self._pending = None
+        self.status.value = (
+            f'<div role="status" aria-live="polite" aria-atomic="true" style="{_SR_ONLY}">'
+            f"{_esc(self.status_text())}</div>"
+        )
+        self.announcements += 1
 
     def counter_text(self) -> str:
         n, limit = len(self.text), self.limit
@@ -438,6 +490,7 @@ class ScenarioPicker(_Shown):
         self.checker = LiveChecker(ids[0], message)
         self.dropdown.observe(self._on_select, names="value")
         self.widget = w.VBox([self.dropdown, self.blurb, self.checker.widget])
+        self.widget.add_class("cw-picker")
         self._show_blurb()
 
     @property
@@ -536,6 +589,7 @@ class RequestQuiz(_Shown):
                 self.restart,
             ]
         )
+        self.widget.add_class("cw-quiz")
         self._show()
 
     # -- state
@@ -700,6 +754,7 @@ class AnswerKey(_Shown):
         self.table = w.HTML()
         self.button.observe(lambda _change: self._show(), names="value")
         self.widget = w.VBox([self.button, self.table])
+        self.widget.add_class("cw-answer-key-widget")
         self._show()
 
     @property
@@ -772,11 +827,11 @@ def _iso(stamp: datetime) -> str:
 
 
 class ReplyTimer(_Shown):
-    """The thread after a note, with a slider for how long the sender takes to answer 'why?'.
+    """The thread after a note, with a number box for how long the sender takes to answer 'why?'.
 
     scenario: a scenario mapping, a lesson example id ("reply-same-day") or a profile id. If
     the recipient never asks why, the question is added; if nobody answered it, the reply is
-    `reply` (by default the note itself, which should carry the reason). The slider moves the
+    `reply` (by default the note itself, which should carry the reason). The box moves the
     first reply after the question.
     """
 
@@ -832,34 +887,35 @@ class ReplyTimer(_Shown):
         self._answer = answer
         self._base = {**base, "thread": thread}
         self._report: Report | None = None
-        self.slider = w.FloatSlider(
+        # A number box, not a slider: its label is tied to it, so a screen reader names it, and
+        # the arrow keys step it by half an hour (ipywidgets' slider handle has no name).
+        self.hours = w.BoundedFloatText(
             value=min(max(initial, 0.0), max(max_hours, initial)),
             min=0.0,
             max=max(max_hours, initial),
             step=0.5,
-            description="Reply after",
-            readout_format=".1f",
+            description="Reply after (hours)",
             continuous_update=True,
             style={"description_width": "initial"},
         )
-        self.unit = w.HTML(" hours")
         self.timeline = w.HTML()
         self.output = w.HTML()
-        self.slider.observe(lambda _c: self._update(), names="value")
-        self.widget = w.VBox([w.HBox([self.slider, self.unit]), self.timeline, self.output])
+        self.hours.observe(lambda _c: self._update(), names="value")
+        self.widget = w.VBox([self.hours, self.timeline, self.output])
+        self.widget.add_class("cw-reply-timer")
         self._update()
 
     @property
     def delay_hours(self) -> float:
-        return float(self.slider.value)
+        return float(self.hours.value)
 
     @delay_hours.setter
     def delay_hours(self, hours: float) -> None:
         if isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0:
             raise WidgetError(f"delay_hours: expected a number of hours, 0 or more, got {hours!r}")
-        if hours > self.slider.max:
-            self.slider.max = float(hours)
-        self.slider.value = float(hours)
+        if hours > self.hours.max:
+            self.hours.max = float(hours)
+        self.hours.value = float(hours)
 
     @property
     def scenario(self) -> dict[str, Any]:
@@ -904,10 +960,11 @@ class ReplyTimer(_Shown):
 
     def _timeline_html(self) -> str:
         window = 24.0
-        scale = max(self.slider.max, window)
+        scale = max(self.hours.max, window)
         bar = (
             '<div style="position:relative;height:1.2em;background:#eee;margin:0.3em 0" '
-            'aria-label="reply timeline">'
+            f'role="img" aria-label="Timeline: the reply comes {self.delay_hours:.1f} hours '
+            'after they asked; the first 24 hours are shaded">'
             f'<div style="position:absolute;left:0;width:{100 * window / scale:.1f}%;height:100%;'
             'background:#dcefe2"></div>'
             f'<div style="position:absolute;left:{min(100 * self.delay_hours / scale, 100):.1f}%;'
@@ -965,6 +1022,9 @@ class Comparison:
         return "\n".join(lines)
 
     def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:  # what nbval, GitHub and a terminal show
         return self.to_text()
 
     def _repr_html_(self) -> str:

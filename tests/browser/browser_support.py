@@ -24,6 +24,16 @@ def record_time(key: str, seconds: float) -> None:
     TIMES.setdefault(key, seconds)  # the first, cold, figure
 
 
+# notebook -> (widget -> its axe violations, JupyterLab's own violations outside the widgets)
+A11Y: dict[str, tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]] = {}
+
+
+def record_a11y(
+    notebook: str, widgets: dict[str, list[dict[str, Any]]], lab_own: list[dict[str, Any]]
+) -> None:
+    A11Y[notebook] = (widgets, lab_own)
+
+
 @dataclass
 class Lab:
     """A running `connectwell lab` and the course copy it serves."""

@@ -35,6 +35,7 @@ from typing import Any
 
 import pytest
 from browser_support import (
+    A11Y,
     ARTIFACTS,
     MARKER,
     ROOT,
@@ -105,6 +106,17 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             terminalreporter.write_line(text.format(TIMES[key]))
     if ARTIFACTS.is_dir():
         terminalreporter.write_line(f"screenshots: {ARTIFACTS.relative_to(ROOT)}/")
+    for notebook, (widgets, lab_own) in A11Y.items():
+        terminalreporter.write_line(f"axe-core on {notebook}:")
+        for what, violations in widgets.items():
+            terminalreporter.write_line(f"  {what}: {_impacts(violations)}")
+        terminalreporter.write_line(f"  JupyterLab itself (not counted): {_impacts(lab_own)}")
+
+
+def _impacts(violations: list[dict[str, Any]]) -> str:
+    if not violations:
+        return "no violations"
+    return ", ".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])} node(s))" for v in violations)
 
 
 # ---------------------------------------------------------------- what is installed
