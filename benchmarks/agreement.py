@@ -54,6 +54,8 @@ SETS = {
     "blind6": (ROOT / "tests/corpus/blind6a.jsonl", ROOT / "tests/corpus/blind6b.jsonl"),
     "blind7": (ROOT / "tests/corpus/blind7a.jsonl", ROOT / "tests/corpus/blind7b.jsonl"),
     "blind8 (blind)": (ROOT / "tests/corpus/blind8a.jsonl", ROOT / "tests/corpus/blind8b.jsonl"),
+    # one-follow-up only: 90 threads by two writers who never saw the rule (96.7% on arrival).
+    "follow-up": (ROOT / "tests/corpus/followup_a.jsonl", ROOT / "tests/corpus/followup_b.jsonl"),
 }
 
 

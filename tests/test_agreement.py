@@ -51,6 +51,10 @@ SOURCES: dict[str, Path] = {
     "tune5": ROOT / "tests" / "corpus" / "tune5.jsonl",
     # Blind until measured twice (96.3% on arrival, 96.5% after the tune5 round), then tuned on.
     "blind4": ROOT / "tests" / "corpus" / "blind4.jsonl",
+    # Follow-up threads for one-follow-up, written by a helper who never saw the rule and
+    # measured on arrival (with followup_b, which stays out of the tests): 96.7%, no good
+    # follow-up failed.
+    "followup_a": ROOT / "tests" / "corpus" / "followup_a.jsonl",
 }
 THRESHOLD = 0.95
 MIN_CORPUS = 150

@@ -763,3 +763,23 @@ def test_plain_nbgrader_without_bubblewrap_grades_nothing(tmp_path: Path) -> Non
     )
     assert done.returncode != 0
     assert "bubblewrap" in done.stdout + done.stderr
+
+
+def test_graders_run_below_learners_priority(tmp_path: Path) -> None:
+    # `connectwell grade` is a batch job on a machine where learners type: its workers, and the
+    # kernels they start, run niced, so the learners' own kernels win the CPU.
+    from connectwell.cohort_worker import WORKER_NICENESS
+
+    course = _course(tmp_path / "course")
+    probe = course.answered(
+        AID, {"q1_answer": GOOD_NOTE + "\nimport os\nprint('niceness', os.nice(0))"}
+    )
+    course.submit("probe", AID, probe)
+    done = _run("connectwell", course)
+    assert done.returncode == 0, done.stderr
+    graded = nbformat.read(course.autograded("probe", AID), as_version=4)
+    printed = "".join(
+        out.get("text", "") for cell in graded.cells for out in cell.get("outputs", [])
+    )
+    found = re.search(r"niceness (\d+)", printed)
+    assert found and int(found.group(1)) >= WORKER_NICENESS, printed

@@ -159,6 +159,14 @@ def test_live_checker_follows_the_note_and_keeps_html_as_text(
     assert see(page, want[0].text) == expected(want[0].text)
     assert all(v != f"{SYMBOLS['fail']} fail" for v in shown(page).verdicts.values())
 
+    # Never a stale verdict: type fast, let the kernel settle, then the verdicts on screen
+    # (read once, not waited for) must be those of the final text, not of a text before it.
+    box.fill("")
+    see(page, "")
+    box.press_sequentially(TYPED, delay=5)
+    page.wait_for_timeout(2500)
+    assert shown(page) == expected(TYPED)
+
     box.fill(LONG)
     assert see(page, LONG) == expected(LONG)
     assert str(len(LONG)) in shown(page).counter
