@@ -260,6 +260,7 @@ class LiveChecker(_Shown):
         self.widget = w.VBox(parts, layout=w.Layout(width="100%"))
         self.widget.add_class("cw-live-checker")
         self._update()
+        self._announce()  # the starting verdict is there at once, whatever loop is running
 
     # -- what the learner changes
 
