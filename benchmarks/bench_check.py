@@ -52,10 +52,10 @@ ASKS = (" Open to a quick call?", " Could I ask you two questions?", " Let's con
 
 def example_scenarios() -> list[Any]:
     """Every note in examples/, read with the command's own readers."""
-    from connectwell import cli
+    from connectwell.cli import inputs
 
-    batches = [cli.read_input(name) for name in cli.expand([str(ROOT / "examples")])]
-    return [item.scenario for item in cli.iter_items(batches)]
+    batches = [inputs.read_input(name) for name in inputs.expand([str(ROOT / "examples")])]
+    return [item.scenario for item in inputs.iter_items(batches)]
 
 
 def realistic_notes(count: int) -> list[Any]:

@@ -197,8 +197,8 @@ def _run_or_exit(cmd: list[str], cwd: Path) -> float:
 
 
 def measure(template: Path, work: Path, assignment: str, size: int, jobs: int) -> Figures:
-    from connectwell import cohort_report
-    from connectwell.gradebooks import GradebookDB
+    from connectwell.grading import report as cohort_report
+    from connectwell.grading.gradebooks import GradebookDB
 
     def gradebook_state(course: Path) -> dict[str, Any]:
         return GradebookDB(f"sqlite:///{course / 'gradebook.db'}").state()
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10,40", help="cohort sizes, e.g. 10,20,40")
     parser.add_argument("--jobs", type=int, default=None, help="default: the number of cores")
     args = parser.parse_args(argv)
-    from connectwell.cohort import default_jobs
+    from connectwell.grading.cohort import default_jobs
 
     jobs = args.jobs or default_jobs()
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -1,5 +1,6 @@
 """What does the sandbox cost one kernel? Start, first reply and shutdown of an IPython kernel,
-with and without connectwell.sandbox, alternated so that the machine's load falls on both alike.
+with and without connectwell.grading.sandbox, alternated so that the machine's load falls on
+both alike.
 
     .venv/bin/python benchmarks/bench_sandbox.py            # 10 kernels each way
     .venv/bin/python benchmarks/bench_sandbox.py --kernels 20
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from jupyter_client.manager import AsyncKernelManager
 
-    from connectwell.sandbox import SandboxedKernelManager, unavailable
+    from connectwell.grading.sandbox import SandboxedKernelManager, unavailable
 
     if unavailable():
         print(f"no sandbox here: {unavailable()}")

@@ -43,7 +43,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 def sqlite_state(root: Path) -> dict[str, Any]:
     """What a course's gradebook.db says about learners and grades, in plain values."""
-    from connectwell.gradebooks import GradebookDB
+    from connectwell.grading.gradebooks import GradebookDB
 
     return GradebookDB(f"sqlite:///{root / 'gradebook.db'}").state()
 

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import connectwell as cw
-from connectwell.cli import main, read_input
+from connectwell.cli import main
+from connectwell.cli.inputs import read_input
 from connectwell.report import SYMBOLS
 from connectwell.scenario import load_documents
 
@@ -211,7 +212,7 @@ def test_reply_window_option_changes_prompt_reply(tmp_path, capsys):
 
 
 def _example_items():
-    from connectwell.cli import expand
+    from connectwell.cli.inputs import expand
 
     for name in expand([str(EXAMPLES)]):
         yield from read_input(name).items
@@ -403,7 +404,7 @@ def test_ctrl_c_exits_130_quietly(monkeypatch, capsys):
     def interrupted(_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("connectwell.cli.read_input", interrupted)
+    monkeypatch.setattr("connectwell.cli.check.read_input", interrupted)
     code, _, err = run(capsys, "check", str(EXAMPLES))
     assert code == 130 and "Traceback" not in err and "KeyboardInterrupt" not in err
 

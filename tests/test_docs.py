@@ -11,7 +11,9 @@ import yaml
 
 import connectwell as cw
 from connectwell import scenario
-from connectwell.cli import CSV_COLUMNS, main, rules_markdown
+from connectwell.cli import main
+from connectwell.cli.inputs import CSV_COLUMNS
+from connectwell.cli.rules import rules_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -16,6 +16,7 @@ import pytest
 import connectwell as cw
 from connectwell import grading
 from connectwell.grading import GradingError
+from connectwell.grading import notebook as learner_notebook
 
 A1, A3, A4, A5, A6 = (
     "01_not_blank",
@@ -384,7 +385,7 @@ def notebook() -> Iterator[dict[str, Any]]:
     """A namespace standing in for a notebook's, with the assignment started."""
     grading.start(A1)
     yield {"grading": grading}
-    grading._State.hints.clear()
+    learner_notebook._State.hints.clear()
 
 
 def run(code: str, namespace: dict[str, Any]) -> None:
@@ -463,13 +464,13 @@ def test_the_editor_never_runs_under_nbgrader(
 
 
 def test_check_needs_a_started_assignment() -> None:
-    saved = copy.copy(grading._State.assignment)
-    grading._State.assignment = None
+    saved = copy.copy(learner_notebook._State.assignment)
+    learner_notebook._State.assignment = None
     try:
         with pytest.raises(GradingError, match=r"grading\.start"):
             grading.check("q1", "personalised")
     finally:
-        grading._State.assignment = saved
+        learner_notebook._State.assignment = saved
 
 
 def test_grading_stays_light_for_every_kernel() -> None:

@@ -30,9 +30,11 @@ from typing import Any
 import pytest
 from nbgrader_course import Course, sqlite_state
 
-from connectwell import cohort
 from connectwell.cli import main
-from connectwell.gradebooks import GradebookDB
+from connectwell.grading import cohort
+from connectwell.grading.cohort import scratch as scratch_files
+from connectwell.grading.cohort import writer
+from connectwell.grading.gradebooks import GradebookDB
 
 NOTES = "01_not_blank"
 LEARNERS = ["alice", "bob", "carol"]
@@ -64,14 +66,14 @@ def graded(base: Course, tmp_path_factory: pytest.TempPathFactory) -> Course:
 @contextlib.contextmanager
 def before_merge(hook: Callable[[str], None]) -> Iterator[None]:
     """Call hook(learner) just before the run writes a learner's grades to the gradebook."""
-    real = cohort.Writer.merge
+    real = writer.Writer.merge
 
-    def merge(self: cohort.Writer, assignment: str, sid: str, *args: Any, **kwargs: Any) -> Any:
+    def merge(self: writer.Writer, assignment: str, sid: str, *args: Any, **kwargs: Any) -> Any:
         hook(sid)
         return real(self, assignment, sid, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cohort.Writer, "merge", merge)
+        mp.setattr(writer.Writer, "merge", merge)
         yield
 
 
@@ -98,7 +100,7 @@ def test_a_second_run_stops_with_one_line_and_the_first_finishes(
     base: Course, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     course = base.copy(tmp_path / "course")
-    scratch = course.root / cohort.SCRATCH_DIR / NOTES
+    scratch = course.root / scratch_files.SCRATCH_DIR / NOTES
     awaiting = scratch / "w1" / "autograded" / "alice" / NOTES  # the first run's work
     at_merge, carry_on = threading.Event(), threading.Event()
     outcome: dict[str, Any] = {}
@@ -141,26 +143,26 @@ def test_a_second_run_stops_with_one_line_and_the_first_finishes(
     assert run.graded == ["alice"] and run.ok, run.problems()
     assert full_marks(course, "alice")
     assert course.feedback("alice", NOTES).exists()
-    assert not (course.root / cohort.SCRATCH_DIR).exists()
+    assert not (course.root / scratch_files.SCRATCH_DIR).exists()
 
 
 def test_a_turned_away_run_keeps_the_lock_and_a_killed_runs_lock_is_no_obstacle(
     tmp_path: Path,
 ) -> None:
-    top = tmp_path / cohort.SCRATCH_DIR
+    top = tmp_path / scratch_files.SCRATCH_DIR
     (top / NOTES / "w1").mkdir(parents=True)  # a killed run's worker copy...
     (top / f".{NOTES}.lock").touch()  # ...and its lock file, no longer locked by anyone
-    with cohort.scratch_space(tmp_path, NOTES) as root:
+    with scratch_files.scratch_space(tmp_path, NOTES) as root:
         assert not (root / "w1").exists()
         (root / "w2").mkdir()
         for _ in range(2):
             with (
                 pytest.raises(cohort.CohortError, match=r"another .* is running"),
-                cohort.scratch_space(tmp_path, NOTES),
+                scratch_files.scratch_space(tmp_path, NOTES),
             ):
                 pass
             assert (root / "w2").is_dir()
-        with cohort.scratch_space(tmp_path, "02_personalised") as other:  # side by side
+        with scratch_files.scratch_space(tmp_path, "02_personalised") as other:  # side by side
             assert other.is_dir()
     assert not top.exists()
 
@@ -365,7 +367,7 @@ def test_a_copy_that_fails_midway_leaves_the_old_folder_whole(
 ) -> None:
     dest = folder(tmp_path / "course" / "autograded" / "alice" / NOTES, OLD)
     new = folder(tmp_path / another_file_system / NOTES, NEW)
-    real = cohort.shutil.copyfile
+    real = scratch_files.shutil.copyfile
     copied: list[str] = []
 
     def copyfile(src: Any, dst: Any, **kwargs: Any) -> Any:
@@ -374,14 +376,14 @@ def test_a_copy_that_fails_midway_leaves_the_old_folder_whole(
         copied.append(str(src))
         return real(src, dst, **kwargs)
 
-    monkeypatch.setattr(cohort.shutil, "copyfile", copyfile)
+    monkeypatch.setattr(scratch_files.shutil, "copyfile", copyfile)
     with pytest.raises(OSError, match="No space left"):
-        cohort.replace_dir(dest, new)
+        scratch_files.replace_dir(dest, new)
     assert copied, "the copy failed midway, not before it started"
     assert contents(dest) == OLD
     assert sorted(p.name for p in dest.parent.iterdir()) == [NOTES]  # nothing half-made beside
-    monkeypatch.setattr(cohort.shutil, "copyfile", real)
-    cohort.replace_dir(dest, new)  # the next run's try
+    monkeypatch.setattr(scratch_files.shutil, "copyfile", real)
+    scratch_files.replace_dir(dest, new)  # the next run's try
     assert contents(dest) == NEW
     assert sorted(p.name for p in dest.parent.iterdir()) == [NOTES]
 
@@ -393,7 +395,7 @@ def test_leftovers_of_a_killed_copy_are_cleared_and_never_taken_for_the_folder(
     half = folder(parent / f".{NOTES}.connectwell-new-0123", {"01_not_blank.ipynb": "ha"})
     new = folder(tmp_path / another_file_system / NOTES, NEW)
     assert half.is_dir() and not (parent / NOTES).exists()  # the learner is not done
-    cohort.replace_dir(parent / NOTES, new)
+    scratch_files.replace_dir(parent / NOTES, new)
     assert contents(parent / NOTES) == NEW
     assert sorted(p.name for p in parent.iterdir()) == [NOTES]
 

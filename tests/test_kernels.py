@@ -1,4 +1,4 @@
-"""A kernel started ahead (connectwell.kernels) must be, to the notebook, the kernel nbclient
+"""A kernel started ahead (connectwell.grading.kernels) must be, to the notebook, the kernel nbclient
 would have started in the notebook's folder: same folder, fresh history, no extra names."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from traitlets.config import Config
 
-from connectwell.kernels import KernelRequest, WarmKernels
+from connectwell.grading.kernels import KernelRequest, WarmKernels
 
 PROBE = (
     "import os, sys\n"
@@ -131,7 +131,7 @@ def test_a_kernel_that_cannot_be_asked_is_killed_not_dropped(folders: tuple[Path
 def test_a_sandboxed_kernel_started_ahead_gets_the_notebooks_files(
     folders: tuple[Path, Path],
 ) -> None:
-    from connectwell import sandbox
+    from connectwell.grading import sandbox
 
     if sandbox.unavailable() is not None:
         pytest.skip(sandbox.unavailable() or "")

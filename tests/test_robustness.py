@@ -2,8 +2,9 @@
 
 Three kinds of input: any text as a note, whole scenario mappings built from strategies (valid
 or not), and 1 MB notes of shapes that make regular expressions backtrack. The big notes run in
-a subprocess with a generous 30 s limit, so catastrophic backtracking fails the test instead of
-hanging the suite; the measured seconds are printed in the summary as a figure, not asserted.
+a subprocess the test waits on, so catastrophic backtracking fails the test (after a hang guard)
+instead of hanging the suite; the measured seconds are printed in the summary as a figure, not
+asserted.
 """
 
 from __future__ import annotations
@@ -223,6 +224,13 @@ SHAPES = {
     "one long word": '"a" * N',
     "zero-width between letters": '("a\\u200b" * N)[:N]',
 }
+# Why no time limit: how long a 1 MB note takes says how fast and how busy the machine is, and
+# the suite runs on shared, loaded machines; a fixed limit there fails on a slow day, not on a
+# bug. The test waits for the child to finish (an event, not a clock) and checks what it
+# reports; the seconds are a figure in the summary, and speed is benchmarks/bench_check.py's.
+# Catastrophic backtracking on 1 MB runs for hours, so it still fails here: HANG_GUARD_SECONDS
+# only keeps such a check from hanging the suite, at a hundred times the slowest shape's figure.
+HANG_GUARD_SECONDS = 300
 CHILD = textwrap.dedent(
     """
     import json, random, sys, time
@@ -244,13 +252,20 @@ def test_a_1mb_note_is_checked(shape: str, summary) -> None:
     title = "1 MB notes: seconds per check (a figure, not a limit)"
     try:
         result = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=HANG_GUARD_SECONDS,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         result = None  # fail outside the handler, so the report is one line, not two tracebacks
     if result is None:
-        summary(title, [f"  {shape:30} > 30 s"])
-        pytest.fail(f"no report on a 1 MB note of {shape!r} within 30 s: a regex backtracks")
+        summary(title, [f"  {shape:30} no report after {HANG_GUARD_SECONDS} s"])
+        pytest.fail(
+            f"no report on a 1 MB note of {shape!r} after {HANG_GUARD_SECONDS} s: the check "
+            "hangs (a regex backtracking without end?)"
+        )
     assert result.returncode == 0, result.stderr[-2000:]
     out = json.loads(result.stdout.splitlines()[-1])
     summary(title, [f"  {shape:30} {out['seconds']:6.2f} s"])

@@ -32,7 +32,7 @@ import nbformat
 import pytest
 from nbgrader_course import Course
 
-from connectwell import sandbox
+from connectwell.grading import sandbox
 
 AID = "01_not_blank"
 TIMEOUT = 8  # per cell: longer than any honest cell needs, short enough for a quick run
@@ -102,7 +102,7 @@ for step in ("submitted", "autograded"):
     # 4. Writing into the installed package, the venv and the course configuration.
     "writes-the-installation": """
 import pathlib, sys, connectwell, nbgrader
-targets = [pathlib.Path(connectwell.__file__).parent / "grading.py",
+targets = [pathlib.Path(connectwell.__file__).parent / "grading" / "judges.py",
            pathlib.Path(nbgrader.__file__).parent / "__init__.py",
            pathlib.Path(sys.prefix) / "pwned.pth",
            pathlib.Path({course!r}) / "nbgrader_config.py"]
@@ -327,7 +327,7 @@ def _package() -> dict[str, bytes]:
 
     return {
         str(p): p.read_bytes()
-        for p in (PACKAGE / "grading.py", Path(nbgrader.__file__).parent / "__init__.py")
+        for p in (PACKAGE / "grading" / "judges.py", Path(nbgrader.__file__).parent / "__init__.py")
     }
 
 
@@ -597,7 +597,7 @@ def kernel(tmp_path: Path) -> Iterator[Any]:
     """A sandboxed kernel, started the way nbclient starts one, in a notebook's folder."""
     from jupyter_core.utils import run_sync
 
-    from connectwell.sandbox import SandboxedKernelManager
+    from connectwell.grading.sandbox import SandboxedKernelManager
 
     folder = tmp_path / "submission"
     folder.mkdir()
@@ -712,7 +712,7 @@ def test_the_package_ships_no_solution() -> None:
         if path.is_file() and path.suffix in (".py", ".yaml", ".json", ".ipynb"):
             text = path.read_text(errors="replace")
             for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS"):
-                assert marker not in text or path.name in ("autograde.py", "inert.py"), path
+                assert marker not in text or path.name in ("preprocessors.py", "inert.py"), path
 
 
 # ---------------------------------------------------------------- without bubblewrap
@@ -768,7 +768,7 @@ def test_plain_nbgrader_without_bubblewrap_grades_nothing(tmp_path: Path) -> Non
 def test_graders_run_below_learners_priority(tmp_path: Path) -> None:
     # `connectwell grade` is a batch job on a machine where learners type: its workers, and the
     # kernels they start, run niced, so the learners' own kernels win the CPU.
-    from connectwell.cohort_worker import WORKER_NICENESS
+    from connectwell.grading.cohort.worker import WORKER_NICENESS
 
     course = _course(tmp_path / "course")
     probe = course.answered(

@@ -14,9 +14,10 @@ import re._parser as sre_parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectwell import mentions, reasons, scams, text
+from connectwell import mentions, reason_cues, scams, text
 
 SETTINGS = settings(max_examples=1000, deadline=None)
+_CUE_PATTERNS = [cue.pattern for cue in reason_cues.CUE_TABLE]
 
 
 def _first_chars(items: list) -> tuple[set[str] | None, bool]:
@@ -55,7 +56,7 @@ def _first_chars(items: list) -> tuple[set[str] | None, bool]:
 
 def test_every_cue_starts_with_a_lower_case_letter():
     # CUES only tries its alternatives where a word starts with [a-z]: true of every cue.
-    for pattern in reasons._CUE_PATTERNS:
+    for pattern in _CUE_PATTERNS:
         first, empty = _first_chars(sre_parse.parse(pattern).data)
         assert first is not None and not empty, pattern
         assert first <= set("abcdefghijklmnopqrstuvwxyz"), (pattern, sorted(first))
@@ -69,7 +70,7 @@ def test_the_first_char_analysis_sees_through_optional_words():
 
 
 def test_cues_find_what_the_plain_alternation_finds():
-    plain = re.compile("|".join(reasons._CUE_PATTERNS))
+    plain = re.compile("|".join(_CUE_PATTERNS))
     notes = [
         "Hi Priya, I'd love to compare notes on Kafka because your article fixed our lag.",
         "As you know, we met at PyData; so you're the person to ask. Since 2019? No: since you asked.",
@@ -77,7 +78,7 @@ def test_cues_find_what_the_plain_alternation_finds():
     ]
     for note in notes:
         folded = text.fold(note).text
-        assert [m.span() for m in reasons.CUES.finditer(folded)] == [
+        assert [m.span() for m in reason_cues.CUES.finditer(folded)] == [
             m.span() for m in plain.finditer(folded)
         ]
 
@@ -135,11 +136,11 @@ def test_deobfuscate_only_skips_steps_that_would_change_nothing(note: str):
 
 
 def test_placeholder_starts_cover_every_field():
-    from connectwell.context import _FIELD_STARTS, PLACEHOLDER
+    from connectwell.statements import FIELD_STARTS, PLACEHOLDER
 
     # Each alternative of PLACEHOLDER opens with one of these characters, or is XXX.
     for field in ("{first_name}", "{{ name }}", "[COMPANY]", "<FIRST NAME>", "%NAME%", "${NAME}"):
-        assert PLACEHOLDER.search(field) and field[0] in _FIELD_STARTS
+        assert PLACEHOLDER.search(field) and field[0] in FIELD_STARTS
     assert PLACEHOLDER.search("Hi XXX,")
 
 

@@ -165,7 +165,7 @@ def record(index: int, value: Any, question: str = "q1", check: str = "not-blank
 
 
 def regrade(calls: list[CheckCall], outputs: list[dict]) -> list[Any]:
-    from connectwell.autograde import grade_cell
+    from connectwell.grading.preprocessors import grade_cell
 
     return grade_cell(AID, calls, outputs)
 

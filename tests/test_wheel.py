@@ -63,7 +63,7 @@ def test_the_wheel_carries_the_course_and_exercises_but_no_solutions_or_hidden_t
         assert not [n for n in names if "solutions" in n or "released_solutions" in n]
         for name in names:
             if not (name in material or name.endswith((".ipynb", ".yaml"))):
-                continue  # code may name the markers (autograde.py strips hidden tests)
+                continue  # code may name the markers (grading/preprocessors.py strips hidden tests)
             text = z.read(name).decode("utf-8", "replace")
             # nbgrader's markers of hidden tests and of solution code in a source notebook
             assert "BEGIN HIDDEN TESTS" not in text, name

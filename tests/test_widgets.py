@@ -14,6 +14,9 @@ import pytest
 
 import connectwell as cw
 from connectwell import data, widgets
+from connectwell.course import base
+from connectwell.course import checker as checker_module
+from connectwell.course import timer as timer_module
 from connectwell.report import SYMBOLS
 from connectwell.scenario import parse_scenario
 
@@ -84,8 +87,8 @@ def test_typing_in_the_text_box_is_the_same_as_setting_text():
 
 def test_one_check_per_change(monkeypatch):
     calls = []
-    real = widgets.check
-    monkeypatch.setattr(widgets, "check", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = checker_module.check
+    monkeypatch.setattr(checker_module, "check", lambda *a, **k: calls.append(1) or real(*a, **k))
     checker = widgets.LiveChecker("priya")
     calls.clear()
     for n, char in enumerate("Hi Priya", 1):
@@ -246,7 +249,7 @@ def test_quiz_buttons_answer_and_feedback_shows_the_checker():
     item = quiz.current
     quiz.buttons[item.answer].click()
     assert quiz.score == 1
-    report = cw.check(item.scenario, rules=list(widgets.QUIZ_RULES))
+    report = cw.check(item.scenario, rules=list(base.QUIZ_RULES))
     for f in report.findings:
         assert f"{SYMBOLS[f.verdict]} {f.verdict}</span> {f.rule}" in quiz.feedback.value
 
@@ -331,7 +334,7 @@ def test_reply_timer_asks_why_after_a_thread_without_the_question():
     timer = widgets.ReplyTimer(ex.scenario)
     thread = parse_scenario(timer.scenario).thread
     assert len(thread) == len(ex["thread"]) + 2
-    assert thread[-2].text == widgets.DEFAULT_QUESTION and thread[-1].author == "sender"
+    assert thread[-2].text == timer_module.DEFAULT_QUESTION and thread[-1].author == "sender"
     assert timer.verdict == cw.check(timer.scenario)["prompt-reply"].verdict
     assert "Why would you like to connect?" in timer.summary()
 
@@ -440,7 +443,7 @@ def test_example_cards_show_each_note_with_computed_verdicts_escaped():
         report = cw.check(ex)
         assert ex.id in text and ex.comment in text
         for rule in ex.shows:
-            assert f"{rule} {widgets.verdict_text(report[rule].verdict)}" in text
+            assert f"{rule} {base.verdict_text(report[rule].verdict)}" in text
     assert "🚀" in page and "<script" not in page
     with pytest.raises(widgets.WidgetError, match="no lesson named"):
         widgets.examples("11_nothing")
@@ -462,7 +465,7 @@ def test_example_cards_show_who_the_note_is_to_the_thread_and_the_fix():
     for ex in data.lesson_examples("06_prompt_reply"):
         card = text.split(f"{ex.id}: ", 1)[1].split("notice:", 1)[0]
         for rule, verdict in ex.shows.items():
-            assert f"{rule} {widgets.verdict_text(verdict)}" in card, (ex.id, rule)
+            assert f"{rule} {base.verdict_text(verdict)}" in card, (ex.id, rule)
 
 
 def test_rule_and_profile_tables_list_everything_escaped():
@@ -496,7 +499,7 @@ def test_the_verdict_is_announced_politely_once_typing_pauses():
         for text in ("Hi Priya, y", "Hi Priya, yo", "Hi Priya, you", "<b>Hi</b> Priya"):
             checker.text = text  # a keystroke each, faster than the pause
         during = checker.announcements - before
-        await asyncio.sleep(widgets.ANNOUNCE_AFTER + 0.3)
+        await asyncio.sleep(base.ANNOUNCE_AFTER + 0.3)
         return during, checker.announcements - before, checker.status.value
 
     during, after, region = asyncio.run(type_quickly())

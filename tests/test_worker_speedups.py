@@ -19,7 +19,7 @@ from nbgrader.nbgraderformat.common import SchemaMismatchError
 from nbgrader.preprocessors import CheckCellMetadata
 from traitlets.config import Config
 
-from connectwell.worker_speedups import (
+from connectwell.grading.cohort.speedups import (
     CompiledCheckCellMetadata,
     compiled_output_validation,
     compiled_validator,
@@ -73,13 +73,16 @@ def test_a_notebook_with_bad_metadata_still_fails_the_check() -> None:
 def test_the_course_configuration_gets_the_compiled_check_and_keeps_its_own_steps() -> None:
     config = Config()
     steps = list(Autograde.autograde_preprocessors.default())
-    steps.insert(2, "connectwell.autograde.TrustedChecks")
+    steps.insert(2, "connectwell.grading.preprocessors.TrustedChecks")
     config.Autograde.autograde_preprocessors = steps
     use_compiled_metadata_check(config)
     for name in ("sanitize_preprocessors", "autograde_preprocessors"):
         new = config.Autograde[name]
         assert CheckCellMetadata not in new and CompiledCheckCellMetadata in new
-    assert "connectwell.autograde.TrustedChecks" in config.Autograde.autograde_preprocessors
+    assert (
+        "connectwell.grading.preprocessors.TrustedChecks"
+        in config.Autograde.autograde_preprocessors
+    )
     assert len(config.Autograde.autograde_preprocessors) == len(steps)
 
 

@@ -1,4 +1,4 @@
-"""The learner's working copy of the course (connectwell.workspace, `connectwell lab` after a
+"""The learner's working copy of the course (connectwell.course.workspace, `connectwell lab` after a
 pip install): a first copy, and updates that never overwrite what the learner changed."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from connectwell import lab, workspace
+from connectwell.course import lab, workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 

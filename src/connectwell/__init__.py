@@ -40,6 +40,11 @@ _WHERE = {
     "Suggestion": "connectwell.suggest",
 }
 
+# Modules reached by a short name. Every course notebook, and every copy a learner keeps in their
+# working folder, starts with `from connectwell import data, widgets`; the widgets live in the
+# course wing (connectwell/course/), so the name is handed on from there.
+_MODULES = {"widgets": "connectwell.course.widgets"}
+
 if TYPE_CHECKING:
     from connectwell.engine import check
     from connectwell.report import Finding, Report
@@ -55,6 +60,12 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_WHERE[name]), name)
         globals()[name] = value
         return value
+    if name in _MODULES:
+        import importlib
+
+        module = importlib.import_module(_MODULES[name])
+        globals()[name] = module
+        return module
     raise AttributeError(f"module 'connectwell' has no attribute {name!r}")
 
 

@@ -1,19 +1,20 @@
-"""The note as the rules read it: folded once, with what several rules share worked out lazily."""
+"""The note as the rules read it: folded once, with what several rules share worked out lazily.
+
+The engine builds one Context per check and hands it to every rule; it draws on mentions,
+reasons and scams, none of which knows it.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import OSA
 
 from connectwell.abbreviations import WORDS, title_short_forms, variants
 from connectwell.mentions import (
-    STOPWORDS,
     Mention,
     company_variants,
     distinctive_tokens,
@@ -22,19 +23,51 @@ from connectwell.mentions import (
     phrase_probe,
     stem_pattern,
 )
-from connectwell.names import nicknames
+from connectwell.names import name_forms, nicknames, short_form
 from connectwell.reasons import (
+    CONCRETE_ENOUGH,
+    DETAIL_WEIGHT,
+    DETAIL_WEIGHTS,
     JOB_CUES,
     OFFER_QUESTION,
     SHARED_HISTORY,
     Concreteness,
     Reason,
-    _is_content,
+    content_word,
     find_reasons,
     is_question,
 )
-from connectwell.scams import find_scam
+from connectwell.scams import Scam, find_scam
 from connectwell.scenario import Scenario, headline_role
+from connectwell.statements import (
+    ABOUT_THEM,
+    ARTIFACT_NEAR,
+    DESCRIPTION_END,
+    EVENT_NOUN,
+    FIELD_STARTS,
+    GRADE_BEFORE,
+    INVITES_THEM,
+    LEADING_NAME,
+    NOT_A_REFERRER,
+    NOT_THEIRS,
+    PHRASE_TURNS,
+    PLACEHOLDER,
+    REFERRAL_VERB,
+    REFERRER,
+    ROLE_DESCRIPTION,
+    SKILL_CLAIM,
+    STATED_ARTIFACT,
+    STATED_EVENT,
+    STATED_WORK,
+    TOPIC_END,
+    WANTS_THEIRS,
+    YOUR,
+    YOUR_CAPITAL,
+    YOURS_ELSEWHERE,
+    after_a_number,
+    initials_of,
+    without_grade,
+)
 from connectwell.text import (
     WORD,
     Folded,
@@ -45,202 +78,6 @@ from connectwell.text import (
     sentence_spans,
     signoff_start,
 )
-
-PLACEHOLDER = re.compile(
-    r"\{\{?\s*[A-Za-z_][\w .\-]{0,30}\}\}?"
-    r"|\[\s*(?:[A-Z][A-Z _\-]{1,30}|(?i:(?:first|last|full|your|their|his|her|recipient|contact|company|"
-    r"candidate|insert|job|role|position|title|industry|city|skill|name|prospect|client|organi[sz]ation|"
-    r"school|university|team|location|topic|event|article|firm|employer|specific|mutual|x+)[\w \-/]{0,25}))\s*\]"
-    r"|<\s*(?:[A-Z][A-Z _]{1,30}|(?i:(?:first|last|full|your|their|recipient|contact|company|candidate|insert|"
-    r"job|role|position|title|industry|city|skill|name|prospect|client|organi[sz]ation|school|team|"
-    r"location|topic|event|article|firm|employer|specific|mutual)[\w \-/]{0,20}))\s*>"
-    r"|%[A-Za-z_]{3,}%|\$\{?[A-Z_]{3,}\}?|\bXXX+\b"
-)
-# The characters a PLACEHOLDER can start with, other than the "XXX" of its last alternative.
-_FIELD_STARTS = "{[<%$"
-# Possessive: each word is taken whole, so a long run of letters is not split every way.
-_LEADING_NAME = re.compile(r"\s*((?:[^\W\d_]++\.?[ ]?){1,3}?)\s*(?:[,:!—–]|\s-\s)\s*")
-_STATED_ARTIFACT = re.compile(
-    r"\byour (?P<before>(?:(?!and\b|or\b|your\b)[\w'’-]+ ){0,4}?)(?:article|post|piece|blog|paper|essay|column|"
-    r"op-ed|write-?up|newsletter|talk|thread|report|audit|study|research|book|podcast|webinar|"
-    r"presentation|keynote|case study|video|note|guide|thesis|lecture|panel|session|survey|pilot|"
-    r"project|programme|program|trial|initiative|rollout|campaign)s?"
-    r"(?: (?P<prep>on|about|regarding|covering|titled|called|for|at|in)\b|(?=[\s,.;:!?—–-]|$))"
-    r"|\byou (?P<wrote>wrote|posted|blogged|spoke|talked|presented|published|shared|commented)"
-    r" (?:about|on)\b"
-)
-_TOPIC_END = re.compile(r"[,.;:!?—–()]| - ")
-_STATED_WORK = re.compile(
-    r"\b(?:congrats|congratulations|well done|kudos|hats off) (?:to you )?(?:on|for)\b"
-    r"|\b(?:won|earned|got) you (?:the|a|an|first|second|third)\b"
-    # "the shearing shed you posted", "the barns you designed"
-    r"|\bthe (?:[\w'’-]+ ){1,3}(?:you|your team) (?:posted|shared|designed|built|made|wrote|ran|led|planted|"
-    r"restored|installed|set up|helped build|helped set up|manage|run)\b"
-    r"|\b(?:you|your team) (?:did|installed|fitted|delivered|completed|designed|built|wrote|led|ran|"
-    r"created|founded|organi[sz]ed|launched|"
-    r"restored|published|produced|directed|curated|started|set up|rebuilt|digiti[sz]ed|shipped|opened)\b"
-)
-# Their own thing, named: "your Lublin clinic", "your co-op in Lucas do Rio Verde", "your team's
-# burning near Fitzroy Crossing". A proper name after "your" is specific to them even when the
-# profile lists nothing it names. These capitalised words name nothing of theirs.
-_YOUR = re.compile(r"\byour\b")
-_YOUR_CAPITAL = re.compile(r"\b[Yy][Oo][Uu][Rr]\b[^,.;:!?—–()\n]{0,60}?\s[A-Z]")
-# Wanting what is theirs is about them: "we'd like to stock your picual", "could our team reuse
-# your firmware?". Doing something *to* theirs ("halve your hosting bill") is a pitch instead.
-_WANTS_THEIRS = re.compile(
-    r"\b(?:stock|buy|order|reuse|borrow|license|licence|adopt|book|feature|quote|cite|tour|want|copy|"
-    r"learn from|sell|distribute|import|carry|translate|adapt|replicate|bring) (?:[\w'’-]+ ){0,2}?your\b"
-    r"(?! (?:business|company|team's growth|sales|revenue|costs?|bills?|leads|growth|profits?|network)\b)"
-)
-# "Your" in Spanish, Portuguese, French and Italian notes: a reason there that says "tu estudio"
-# or "su programa" is about them, as "your study" is in English.
-_YOURS_ELSEWHERE = re.compile(
-    r"\b(?:tu|tus|su|sus|usted|voce|seu|sua|seus|suas|teu|tua|votre|vos|ton|tes|vostro|vostra|tuo)"
-    r" [a-z]{4,}"
-)
-# An invitation to them or theirs is about them: "I'd love your Year 9s at our robotics day",
-# "we'd love you on our panel", "would you speak at our meetup?"
-_INVITES_THEM = re.compile(
-    r"\b(?:i'?d|i’d|we'?d|we’d|i would|we would) (?:really |so |also )?(?:love|like) (?:your|you)\b"
-    r"(?! to (?:connect|join my network|add)\b)"
-    r"|\binvit\w* (?:you|your)\b"
-    r"|\b(?:would|could|will|can) you (?:speak|present|join|judge|come|mentor|host|enter|take part|"
-    r"give a talk|be our)\b"
-)
-_NOT_THEIRS = frozenset(
-    "linkedin facebook instagram twitter tiktok whatsapp telegram youtube google zoom teams slack "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december i cv phd mba ceo".split()
-)
-_PHRASE_TURNS = frozenset("our my we us i with for to profile page account feed inbox".split())
-_SKILL_CLAIM = frozenset(
-    "skill skills expertise experience background knowledge work stack proficiency".split()
-)
-_EVENT_NOUNS = (
-    r"(?:conference|summit|meetup|meet-up|fair|expo|forum|congress|convention|webinar|hackathon|"
-    r"festival|symposium|roundtable|dinner|breakfast|mixer|awards|trade show|open day|bootcamp|"
-    r"masterclass|seminar|workshop|retreat|gala)"
-)
-_EVENT_NOUN = re.compile(_EVENT_NOUNS + r"\b")  # the cheap look before _STATED_EVENT
-_STATED_EVENT = re.compile(
-    r"\b(?:at|from|during|after|in) (?:the |this year's |last year's |last week's |this week's )?"
-    rf"(?P<event>(?:[\w'’&-]+ ){{0,5}}?{_EVENT_NOUNS})\b"
-)
-# A person who sent you, found from the verb back: "Rose Lim at the harbour board said you".
-# The verb first, since it is rare; the name is then looked for in the few words before it.
-_REFERRAL_VERB = re.compile(
-    r",? (?:suggested|recommended|said|says|told me|mentioned|pointed me|introduced us|"
-    r"introduced me|referred me|put us in touch|thought|passed on|passed me|gave me|sent me)\b"
-)
-_REFERRER = re.compile(
-    r"\b(?P<who>[a-z][\w'’-]+(?: [a-z][\w'’-]+){0,2})"
-    r"(?:,? (?:at|from|of|in) (?:the )?(?:[\w'’&-]+ ){1,5}?)?$"
-)
-# Words that can stand capitalised before "suggested" without being a person who referred you.
-_NOT_A_REFERRER = frozenset(
-    "i we she he they someone somebody everyone everybody people it this that who which my our "
-    "your their a an the one many most some colleagues friends".split()
-)
-_ROLE_DESCRIPTION = re.compile(
-    r"\b(?:need|needs|needed|looking for|seeking|hiring|searching for|want|wants|require|requires|"
-    r"recruiting)(?: (?:a|an|one|two|three|new|another|\d+))?(?: [\w'’-]+)?? (?:person|someone|"
-    r"somebody|people|candidate|professional|hand|pro|leader|lead|expert|engineer|developer|manager|"
-    r"nurse|driver|technician|analyst|designer|accountant|electrician|teacher|chef|operator|specialist|"
-    r"consultant|coordinator|officer|scientist|researcher|architect|planner|buyer|surveyor)s? "
-    r"(?:who (?:can|will|could|would) |to )"
-)
-_GRADE_BEFORE = re.compile(
-    r"\b(?:senior|sr|snr|junior|jr|jnr|lead|principal|staff|chief|head|associate|assistant)\.? $"
-)
-
-
-# Two capitals that are words or countries of their own, not anyone's initials.
-_NOT_INITIALS = frozenset(
-    "us ok am pm it id tv uk eu un ai no so to on in at of or an as be do go".split()
-)
-
-
-@lru_cache(maxsize=4096)
-def _initials(phrase: str) -> tuple[str, ...]:
-    """The initials a phrase of two or more words may be written as: every word's ("boq" for
-    bills of quantities), and the content words' alone ("bq")."""
-    words = [w for w in re.split(r"[\s/-]+", fold_plain(phrase)) if w[:1].isalpha()]
-    if len(words) < 2:
-        return ()
-    forms = ["".join(w[0] for w in words), "".join(w[0] for w in words if w not in STOPWORDS)]
-    return tuple(dict.fromkeys(f for f in forms if len(f) >= 2 and f not in _NOT_INITIALS))
-
-
-@lru_cache(maxsize=1024)
-def _without_grade(title: str) -> str:
-    """A job title without its grade: "Senior Quantity Surveyor" -> "Quantity Surveyor"."""
-    # "Head of Product, Mobile" is also "Head of Product"; "Resident Engineer - Bridges" a
-    # "Resident Engineer".
-    title = re.split(r",| - | – |\(", title)[0].strip() or title
-    return _GRADE.sub("", title).strip()
-
-
-# A grade before a job title, which a recruiter may leave out when naming the role.
-_GRADE = re.compile(
-    r"^(?:(?:senior|sr\.?|snr|junior|jr\.?|jnr|lead|principal|staff|chief|associate|assistant|"
-    r"graduate|trainee|entry-level|mid-level|experienced)\s+)+",
-    re.I,
-)
-_DESCRIPTION_END = re.compile(r"[;.!?\n]|,? (?:and )?(?:your|you|you've|you’ve|you're|you’re)\b")
-
-
-def _after_a_number(text: str, pos: int) -> bool:
-    """ "3 pm": a short form right after a number is a time or a quantity, not a title."""
-    return bool(re.search(r"\d\s?$", text[max(0, pos - 3) : pos]))
-
-
-# A question about them ("how did you...", "which scanner does your lab use?", "did your pilot
-# survive?"), not a favour asked of them ("can you receive a parcel for me?").
-_ABOUT_THEM = re.compile(
-    r"\b(?:how|what|which|why|where|when|who|whose)\b[^?]{0,80}?\b(?:you|your|you've|you’ve|you're|"
-    r"you’re)\b|\b(?:did|do|does|have|has|are|were|is|was) (?:you|your)\b|\byou (?:use|used|run|ran|"
-    r"handle|handled|manage|managed|get|got|keep|kept|do|did)\b"
-)
-_ARTIFACT_NEAR = re.compile(
-    r"\b(?:article|post|piece|blog|paper|essay|column|op-ed|write-?up|newsletter|talk|thread|story|report)s?\b"
-)
-TITLES = (
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "madam",
-    "herr",
-    "frau",
-)
-
-
-T = TypeVar("T")
-
-
-class once(Generic[T]):
-    """functools.cached_property without its lock (Python 3.11 takes one on every first read):
-    a Context belongs to one check in one thread, and a dozen locks per note cost more than
-    some of the rules. The value is stored on the instance and shadows this descriptor."""
-
-    def __init__(self, func: Callable[[Any], T]):
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj: Any, owner: type | None = None) -> T:
-        if obj is None:
-            return self  # type: ignore[return-value]
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
 
 
 @dataclass(frozen=True)
@@ -261,13 +98,13 @@ class Context:
 
     # ------------------------------------------------------------ shape of the note
 
-    @once
+    @cached_property
     def body(self) -> tuple[int, int]:
         """The note without its greeting and sign-off, in folded coordinates."""
         start = greeting_end(self.text)
         if start == 0:
             # "Maya — saw your talk…", "Ms Oduya, could I…": a bare name opens like a greeting.
-            m = _LEADING_NAME.match(self.text)
+            m = LEADING_NAME.match(self.text)
             if m and self._is_recipient_name(m.group(1)):
                 # "Rahel, hi." : a hello may follow the name.
                 start = greeting_end(self.text, m.end())
@@ -279,9 +116,9 @@ class Context:
             return False
         first = fold_plain(r.first_name)
         names = {fold_plain(p).strip(".,") for p in r.name.split()} | nicknames(first)
-        return any(w in names or _short_form(w, first) for w in words.replace(".", " ").split())
+        return any(w in names or short_form(w, first) for w in words.replace(".", " ").split())
 
-    @once
+    @cached_property
     def sentences(self) -> list[tuple[int, int]]:
         return sentence_spans(self.text, *self.body)
 
@@ -296,16 +133,16 @@ class Context:
 
     # ------------------------------------------------------------ names
 
-    @once
+    @cached_property
     def placeholders(self) -> list[tuple[int, int]]:
         """Unfilled mail-merge fields, in original coordinates (case matters there)."""
         message = self.scenario.message
         # Every field starts with one of these (or is "XXX"): most notes need no pattern search.
-        if not any(c in message for c in _FIELD_STARTS) and "XXX" not in message:
+        if not any(c in message for c in FIELD_STARTS) and "XXX" not in message:
             return []
         return [m.span() for m in PLACEHOLDER.finditer(message)]
 
-    @once
+    @cached_property
     def masked(self) -> list[tuple[int, int]]:
         """Spans that are about the job or the sender, not the recipient."""
         job, sender = self.scenario.job, self.scenario.sender
@@ -321,10 +158,10 @@ class Context:
         spans.extend(self.role_descriptions)
         return spans
 
-    @once
+    @cached_property
     def name_mentions(self) -> list[Mention]:
         name = self.scenario.recipient.name
-        forms = _name_forms(name)
+        forms = name_forms(name)
         if forms is None:
             return []
         first, last, probes = forms
@@ -354,7 +191,7 @@ class Context:
                 continue
             # "Juanse" for Juan Sebastián: a first name run into the start of the second
             for target in {first, last, joined}:
-                if in_greeting and word != target and _short_form(word, target):
+                if in_greeting and word != target and short_form(word, target):
                     return [Mention("name", name, m.span())]
                 if len(target) >= 4 and len(word) >= 4:
                     allowed = 1 if len(target) < 8 else 2
@@ -364,7 +201,7 @@ class Context:
 
     # ------------------------------------------------------------ specific details
 
-    @once
+    @cached_property
     def details(self) -> list[Mention]:
         """Specific things about the recipient that the note names (not the job's or sender's)."""
         r = self.scenario.recipient
@@ -407,7 +244,7 @@ class Context:
 
     def _initials_of(self, phrase: str) -> tuple[int, int] | None:
         """A phrase written as its initials, in capitals: "BOQ" for bills of quantities."""
-        for initials in _initials(phrase):
+        for initials in initials_of(phrase):
             if initials not in self.text:
                 continue
             for m in re.finditer(rf"\b{initials}s?\b", self.text):
@@ -437,11 +274,11 @@ class Context:
             return min(hits)
         # "your backhaul article": one word of the title, right beside the word for the piece.
         for s, e in hits:
-            if _ARTIFACT_NEAR.search(self.text, max(0, s - 30), min(len(self.text), e + 30)):
+            if ARTIFACT_NEAR.search(self.text, max(0, s - 30), min(len(self.text), e + 30)):
                 return (s, e)
         return None
 
-    @once
+    @cached_property
     def stated(self) -> list[Mention]:
         """Specific things about the recipient that the note itself names, whether or not the
         profile lists them: a named person who referred you ("Ewa Nowak suggested I ask you"),
@@ -452,7 +289,7 @@ class Context:
         make a reason more concrete than its own words do."""
         text, found = self.text, []
         fields = [self.note.folded_span(s, e) for s, e in self.placeholders]
-        for m in _STATED_ARTIFACT.finditer(text):
+        for m in STATED_ARTIFACT.finditer(text):
             # The topic: after "on", "about"... or, without one, before the word ("your Kafka
             # lag article"). A mail-merge field is no topic.
             span = m.span()
@@ -461,43 +298,43 @@ class Context:
                 topic = [w.group() for w in words]
                 region = (m.end(), m.end() + 50)
                 if words:  # shown with its topic: "your post on cold-room temperatures"
-                    stop = _TOPIC_END.search(text, m.end(), words[-1].end())
+                    stop = TOPIC_END.search(text, m.end(), words[-1].end())
                     span = (m.start(), stop.start() if stop else words[-1].end())
             else:
                 topic = (m.group("before") or "").split()
                 region = m.span()
             if any(region[0] <= s < region[1] for s, _ in fields):
                 continue
-            if any(map(_is_content, topic)):
+            if any(map(content_word, topic)):
                 found.append(Mention("article", self._original(span), span))
                 break
-        for m in _STATED_WORK.finditer(text):
+        for m in STATED_WORK.finditer(text):
             # Something they did, named: "congrats on launching the whale-watch app", "the barns
             # you designed". Their achievement is specific to them, whether or not it is a reason.
             lo, hi = max(0, m.start() - 40), min(len(text), m.end() + 40)
             if any(lo <= s < hi for s, _ in fields):  # "congrats on your new role as <ROLE>"
                 continue
             near = WORD.findall(text, lo, m.start())[-3:] + WORD.findall(text, m.end(), hi)[:4]
-            if sum(map(_is_content, near)) >= 2:
+            if sum(map(content_word, near)) >= 2:
                 found.append(Mention("work", self._original((m.start(), m.end())), m.span()))
                 break
-        for m in _STATED_EVENT.finditer(text) if _EVENT_NOUN.search(text) else ():
+        for m in STATED_EVENT.finditer(text) if EVENT_NOUN.search(text) else ():
             name = m.group("event")
-            if sum(map(_is_content, WORD.findall(name))) >= 2 or self.is_capitalised(
+            if sum(map(content_word, WORD.findall(name))) >= 2 or self.is_capitalised(
                 m.start("event")
             ):
                 found.append(Mention("event", self._original(m.span("event")), m.span("event")))
                 break
-        for verb in _REFERRAL_VERB.finditer(text):
+        for verb in REFERRAL_VERB.finditer(text):
             lo = max(0, verb.start() - 70)
-            m = _REFERRER.search(text[lo : verb.start()])
+            m = REFERRER.search(text[lo : verb.start()])
             if not m:
                 continue
             s, e = lo + m.start("who"), lo + m.end("who")
             if any(a <= s < b for a, b in self.masked) or not self.is_capitalised(s):
                 continue
             words = m.group("who").split()
-            if words[0] in _NOT_A_REFERRER or self._is_recipient_name(words[0]):
+            if words[0] in NOT_A_REFERRER or self._is_recipient_name(words[0]):
                 continue
             found.append(Mention("connection", self._original((s, e)), (s, e)))
             break
@@ -508,28 +345,28 @@ class Context:
         """ "your <up to six words, one of them a proper name>" within one phrase."""
         # Most notes have no capital letter in a phrase after "your": one look settles that.
         # In a scam, "your Vipps-linked payout" is bait, not something of theirs.
-        if not _YOUR_CAPITAL.search(self.scenario.message) or self.scam:
+        if not YOUR_CAPITAL.search(self.scenario.message) or self.scam:
             return []
         text = self.text
         blocked = self.masked + fields
-        for m in _YOUR.finditer(text):
+        for m in YOUR.finditer(text):
             limit = min(len(text), m.end() + 60)
-            stop = _TOPIC_END.search(text, m.end(), limit)
+            stop = TOPIC_END.search(text, m.end(), limit)
             words = list(WORD.finditer(text, m.end(), stop.start() if stop else limit))[:6]
             named = None
             for w in words:
                 word = w.group()
-                if word in _PHRASE_TURNS:
+                if word in PHRASE_TURNS:
                     break  # the phrase has turned to the sender's own, or to someone else
-                if word in _SKILL_CLAIM:
+                if word in SKILL_CLAIM:
                     # "your Python and SQL skills": a skill claim, which the profile's skills
                     # settle; a name after it still counts ("your BOQ work on Eko Atlantic").
                     named = None
-                elif named is None and self.is_capitalised(w.start()) and _is_content(word):
+                elif named is None and self.is_capitalised(w.start()) and content_word(word):
                     named = w
             if (
                 named is not None
-                and named.group() not in _NOT_THEIRS
+                and named.group() not in NOT_THEIRS
                 and not any(a <= named.start() < b for a, b in blocked)
                 and not self._is_recipient_name(named.group())
             ):
@@ -541,21 +378,21 @@ class Context:
         s, e = self.note.span(*span)
         return " ".join(self.scenario.message[s:e].split())
 
-    @once
+    @cached_property
     def detail_spans(self) -> list[tuple[int, int]]:
         return [m.span for m in self.details]
 
-    @once
+    @cached_property
     def job_mentions(self) -> list[tuple[int, int]]:
         job = self.scenario.job
         if not job or not job.title:
             return []
         # The title as written, its short forms ("Sr Backend Eng", "QA/QC Mgr"), and the same
         # without its grade, which recruiters often leave out ("a React Native dev").
-        plain = _without_grade(job.title)
+        plain = without_grade(job.title)
         for form in (job.title, *variants(job.title)):
             span = find_phrase(self.text, form)
-            if span and not _after_a_number(self.text, span[0]):
+            if span and not after_a_number(self.text, span[0]):
                 return [span]
         if plain and plain != job.title:
             # Not their own current role ("Lead Data Engineer at Sakura Rail, impressive!").
@@ -564,8 +401,8 @@ class Context:
                 span = find_phrase(self.text, form)
                 if (
                     span
-                    and not _after_a_number(self.text, span[0])
-                    and not _GRADE_BEFORE.search(self.text, 0, span[0])
+                    and not after_a_number(self.text, span[0])
+                    and not GRADE_BEFORE.search(self.text, 0, span[0])
                     and not any(s <= span[0] < e for s, e in own)
                 ):
                     return [span]
@@ -589,37 +426,36 @@ class Context:
                     return [span]
         for short in title_short_forms(job.title):  # "ICU RN"
             span = find_phrase(self.text, short)
-            if span and not _after_a_number(self.text, span[0]):
+            if span and not after_a_number(self.text, span[0]):
                 return [span]
         return list(self.role_descriptions)
 
-    @once
+    @cached_property
     def role_descriptions(self) -> list[tuple[int, int]]:
         """A job offered in words instead of a title: "we need someone to look after our
         sensors from install to repair". Only in a job offer."""
         if self.scenario.purpose != "job_offer":
             return []
         found = []
-        for m in _ROLE_DESCRIPTION.finditer(self.text):
-            end = _DESCRIPTION_END.search(self.text, m.end())
+        for m in ROLE_DESCRIPTION.finditer(self.text):
+            end = DESCRIPTION_END.search(self.text, m.end())
             stop = end.start() if end else len(self.text)
             words = WORD.findall(self.text, m.end(), stop)
-            if sum(map(_is_content, words)) >= 2:
+            if sum(map(content_word, words)) >= 2:
                 found.append((m.start(), stop))
         return found
 
     # ------------------------------------------------------------ reasons
 
-    @once
-    def scam(self):
-        return find_scam(self)
+    @cached_property
+    def scam(self) -> Scam | None:
+        """The first scam pattern in the note, and where it stands (see scams.find_scam)."""
+        return find_scam(self.scenario.message, self.note)
 
-    @once
+    @cached_property
     def reasons(self) -> list[Reason]:
-        # Naming their company or role is a start; a skill, article, event or contact is concrete.
-        weights = {"company": 1, "role": 1}
-        details = [(*m.span, weights.get(m.kind, 2)) for m in self.details]
-        details += [(*span, 2) for span in self.job_mentions]
+        details = [(*m.span, DETAIL_WEIGHTS.get(m.kind, DETAIL_WEIGHT)) for m in self.details]
+        details += [(*span, DETAIL_WEIGHT) for span in self.job_mentions]
         found = find_reasons(
             self.text, *self.body, details, job_spans=self.job_mentions, sentences=self.sentences
         )
@@ -641,9 +477,9 @@ class Context:
             or self.shared_history
             or self.stated
             or any(self._asks_them(s, e) for s, e in self.sentences)
-            or _INVITES_THEM.search(self.text, *self.body)
-            or _WANTS_THEIRS.search(self.text, *self.body)
-            or _YOURS_ELSEWHERE.search(self.text, *self.body)
+            or INVITES_THEM.search(self.text, *self.body)
+            or WANTS_THEIRS.search(self.text, *self.body)
+            or YOURS_ELSEWHERE.search(self.text, *self.body)
         ):
             return []
         return found
@@ -654,17 +490,17 @@ class Context:
         question ("would you like to double your leads?") does not."""
         return (
             is_question(self.text, s, e)
-            and _ABOUT_THEM.search(self.text, s, e) is not None
+            and ABOUT_THEM.search(self.text, s, e) is not None
             and OFFER_QUESTION.search(self.text, s, e) is None
         )
 
-    @once
+    @cached_property
     def shared_history(self) -> list[Mention]:
         """A concrete past you share ("we both sat on the harbour bridge design review")."""
         found = []
         for s, e in self.sentences:
             m = SHARED_HISTORY.search(self.text, s, e)
-            if m and Concreteness(self.text, s, e, [])(m.end(), e) >= 2:
+            if m and Concreteness(self.text, s, e, [])(m.end(), e) >= CONCRETE_ENOUGH:
                 found.append(Mention("shared", self.text[m.start() : e].strip(), (m.start(), e)))
         return found
 
@@ -680,56 +516,3 @@ def _masking_probes(
     if " at " in sender_headline:
         phrases.append(sender_headline.split(" at ", 1)[1])
     return tuple(probe for phrase in phrases if phrase and (probe := phrase_probe(phrase)))
-
-
-@lru_cache(maxsize=1024)
-def _name_forms(name: str) -> tuple[str, str, tuple[tuple[str, re.Pattern[str]], ...]] | None:
-    """The recipient's first and last name, and a phrase_probe for every form a note may call
-    them by (the name, its parts, nicknames); worked out once per name, not once per note."""
-    if not name.strip():
-        return None
-    tokens = name.split()
-    if len(tokens) > 2 and tokens[0].endswith(".") and len(tokens[0]) <= 4:
-        tokens = tokens[1:]  # "Md. Rafiqul Islam", "Ma. Lourdes Santos": an abbreviated first name
-    parts = [fold_plain(p) for p in tokens if p.strip(".")]
-    parts = [p.strip(".,") for p in parts if p.strip(".,") not in TITLES]
-    if not parts:
-        return None
-    first, last = parts[0], parts[-1]
-    forms = {first, name}
-    if len(parts) > 1:
-        forms.add(last)
-    if len(parts) > 2:
-        # Family name first ("Tan Mei Ling", "Nguyen Thi Lan"): the given name is what follows.
-        forms.add(" ".join(parts[1:]))
-        forms |= {p for p in parts[1:-1] if len(p) >= 3}
-    forms |= nicknames(first)
-    probes = tuple(probe for form in sorted(forms) if (probe := phrase_probe(form)))
-    return first, last, probes
-
-
-def _short_form(word: str, name: str) -> bool:
-    """ "Jo" for Josephine, "Benji" for Benjamin, "Tobi" for Oluwatobi."""
-    if name.startswith(word):
-        return len(word) >= 2
-    # The name as a greeting inflects it: "Panie Piotrze", "Pani Agnieszko", "Tomaszu".
-    if len(name) >= 4 and word.startswith(name[:-1]) and 0 <= len(word) - len(name) <= 2:
-        return True
-    if len(word) >= 4 and name.endswith(word):
-        return True
-    # "Bec" for Rebecca, "Nacho" for Ignacio, "Katya" for Yekaterina: a short form cut from
-    # inside the name keeps the letters it was cut from.
-    if len(word) >= 3 and len(name) > len(word) and word[:3] in name[1:]:
-        return True
-    shared = 0
-    for a, b in zip(word, name, strict=False):
-        if a != b:
-            break
-        shared += 1
-    # "Gabi" for Gabriela, "Benji" for Benjamin: the same start, the rest of its letters in order.
-    return shared >= 3 and len(word) < len(name) and _in_order(word[shared:], name[shared:])
-
-
-def _in_order(letters: str, name: str) -> bool:
-    rest = iter(name)
-    return all(c in rest for c in letters)

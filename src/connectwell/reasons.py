@@ -1,10 +1,16 @@
-"""Finding the reason a note gives for connecting.
+"""Finding the reason a note gives for connecting; Context.reasons and the reply rules call it.
 
-A reason is a cue that introduces one ("because", "after our chat at", "I'm hiring",
-"suggested I get in touch about", "I'd love to compare") followed, in the same sentence, by
-something concrete: a detail of the recipient, or at least two words that are not filler.
-"Let's connect", "I'd like to add you to my network" and "I'd love to learn more about your
-work" have a cue's shape but nothing concrete behind it, so they are no reason.
+A sentence gives a reason when three things hold:
+1. a cue introduces one (reason_cues.CUE_TABLE: "because", "after our chat at", "I'd love to compare"...);
+2. nothing voids it: no evasion ("just networking", _EVASIVE), and it is not a bare keyword list;
+3. something concrete backs it: from the cue on (or from an earlier "you") the sentence scores
+   at least CONCRETE_ENOUGH, where a number, or a word of three letters or more that is neither
+   FILLER nor a stopword, counts 1, and each detail of the recipient in it as DETAIL_WEIGHTS says.
+So "Let's connect", "I'd like to add you to my network" and "I'd love to learn more about your
+work" are no reason: a cue's shape, perhaps, but nothing concrete behind it. A PROMPT cue ("I
+read your article on X") says only what prompted the note, and counts when a purpose (any other
+cue, a question, the job offered) stands somewhere in the note too. Without a cue, a question to
+them about something concrete, or a job offer naming the job (JOB_CUES), is a reason as well.
 """
 
 from __future__ import annotations
@@ -14,261 +20,12 @@ from dataclasses import dataclass
 from itertools import chain
 
 from connectwell.mentions import STOPWORDS
+from connectwell.reason_cues import CUES, PURPOSE_CUES
 from connectwell.text import WORD, sentence_spans
 
-_ARTIFACT = (
-    r"(?:article|post|piece|talk|session|paper|blog|book|podcast|presentation|keynote|thread|"
-    r"newsletter|write-?up|report|research|study|panel|webinar|workshop|video|interview|comment|"
-    r"guide|case study|thesis|tutorial|column|essay|op-ed|story|feature|series|lecture|demo|poster|"
-    r"course|class|masterclass|training)s?"
-)
-_ACTION = (
-    r"(?:ask|learn|hear|compare|discuss|share|swap|exchange|pick|invite|offer|introduce|"
-    r"collaborate|partner|explore|understand|interview|feature|hire|recruit|show|speak|find out|"
-    r"borrow|trade|tap|seek|request|get your|get a|bounce|run|walk|present|propose|pitch|team up|"
-    r"work with|work together|join forces|support|help|feature|quote|cite|include|sponsor|"
-    r"reconnect|catch up|follow up|stay in touch|keep in touch|see|visit|review|talk about|chat about)"
-)
-# A piece of their work that prompted the note ("I read your article on heat pumps"): what
-# prompted it, and so the start of a reason, but no reason alone ("... Fascinating stuff,
-# congratulations!"); find_reasons wants a purpose somewhere in the note as well.
-_REFERENCE_PATTERNS = (
-    rf"\b(?:read|saw|seen|enjoyed|loved|liked|came across|come across|watched|heard|attended|"
-    rf"caught|listened to|found|followed|remember) (?:your|ur|yr|the|you) (?:[\w'’-]+ ){{0,4}}{_ARTIFACT}\b",
-    rf"\b(?:your|ur|the) (?:[\w'’-]+ ){{0,5}}?{_ARTIFACT} (?:on|about|regarding|covering|titled|called|at|in)\b",
-    rf"\b(?:your|the) {_ARTIFACT} ['‘\"“]",
-    # Meeting them: "great meeting you at the mixer", "lovely chat about skiing". What prompted the
-    # note, and a reason with a purpose beside it; a thank-you alone asks nothing.
-    r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:meet|meeting|chat|chatting|talk|"
-    r"talking|speak|speaking|comparing|working|swapping|discussing|sharing)\b",
-    # "a fellow Porto pharmacist": what you share, and a reason only with a purpose beside it.
-    r"\bfellow\b",
-)
-# Each cue starts where a word starts, with a lower-case letter (the note is folded).
-_CUE_PATTERNS = (
-    r"\b(?:because|cos|coz|so that|given (?:your|that|how|what)|due to|in light of|thanks to)\b",
-    # "since" as "because", not as "since 2019" or "it's been ages since"
-    r"\bsince\b(?<!ages since)(?<!years since)(?<!long since)(?<!months since)(?<!weeks since)"
-    r"(?<!while since)(?<!time since)"
-    r"(?! (?:\d|last|then|early|childhood|a (?:kid|child)|university|school|college|[a-z]+ (?:years?|months?|weeks?)\b))"
-    # "since your Naver days", "since our first year": a time, not a cause
-    r"(?! (?:your|my|our|his|her|the) (?:[\w'’-]+ ){0,2}?(?:days|time|years|start|beginning|launch|early|"
-    r"first|graduation|student|school|university|college)\b)",
-    r"\bas (?=(?:you|your|we|our|i|i'm|i’m)\b)",
-    r"\b(?:so|which is why|that's why|that’s why) (?=(?:you|you're|you’re|i|i'd|i’d|we|we'd|we’d)\b)",
-    r"\b(?:need|needs|needed|want|wants|wanted) (?:to (?!connect|add|link|network|grow|expand)\w+|advice|help|"
-    r"input|your|some|a|an|someone)\b",
-    r"\b(?:i'?d|i’d|i would|we'?d|we’d|we would|would) (?:really |so |very much |genuinely )?(?:love|like|"
-    r"be keen|be glad|be happy|be delighted|be grateful|welcome the chance) to (?!connect\b|add\b|link\b|"
-    r"network\b|join (?:your|my) network|be connected|grow\b|expand\b|learn more\b|know more\b|hear more\b|"
-    r"get to know\b|follow\b)\w+",
-    # A shared problem: "we face the same tender delays", "same issue at our depot", "mirrors our numbers".
-    r"\b(?:same|similar) (?:[\w'’-]+ ){0,3}?(?:problem|issue|challenge|pain|struggle|question|crunch|"
-    r"backlog|bottleneck|gap|headache|delay|shortage|situation|boat|trouble|fight)s?\b",
-    r"\bsame (?:here|thing)\b",
-    # The same trouble said with "also" or "too": "our QRIS settlements also break at midnight".
-    r"\b(?:our|my|we) (?:[\w'’-]+ ){0,4}?(?:also|too) (?:break|breaks|fail|fails|stall|stalls|struggle|"
-    r"struggles|hit|hits|lose|loses|suffer|suffers|crash|crashes|lag|lags|leak|leaks|overheat|overheats|"
-    r"run into|get stuck|stop|stops)\b",
-    r"\b(?:our|my) (?:[\w'’-]+ ){0,4}?(?:keeps?|kept) (?:failing|breaking|crashing|stalling|tripping|dying|"
-    r"leaking|lagging|overheating|freezing)\b",
-    r"\b(?:have|has|had|face|faces|faced|facing|see|sees|saw|seeing|hit|hits|hitting|share|shares|"
-    r"fight|fighting|got|get|getting|run into|ran into|need|needs|needed|want|wants|wanted|"
-    r"doing|do|did|trying|try|tried|testing|test|tested|building|build|planning|plan) "
-    r"(?:exactly |just |almost |much )?the same\b",
-    # "... is why I'm writing"
-    r"\b(?:is|are|was|were) (?:exactly |precisely |partly |really )?why (?:i|i'm|i’m|we|we're|we’re|i am|"
-    r"we are)\b",
-    r"\b(?:matches|mirrors|echoes|describes|match|mirror|describe) (?:exactly )?(?:what|our|my)\b",
-    r"\b(?:is|are|was|were) (?:exactly |just |precisely )?what (?:we|our|i|my)\b",
-    # Without "to", as many write English: "I want ask the price", "we would like invite you".
-    r"\b(?:i|we) (?:want|would like|wish|need|hope|am want|am wanting) (?:ask|know|buy|order|invite|"
-    r"offer|discuss|request|get|see|talk|meet|learn|apply|propose|share|hire|send|show|visit)\b",
-    # An offer: "I can share our charging data", "we'd be happy to send our wear logs".
-    r"\b(?:i|we) (?:can|could|would be happy to|'d be happy to|’d be happy to|am happy to|are happy to|"
-    r"would be glad to|'d be glad to) (?:share|send|offer|introduce|give|show|lend|provide|host|"
-    r"sponsor|donate)\b",
-    # The same thing they have: "the same sand soiling your site battles".
-    r"\bthe same (?:[\w'’-]+ ){1,4}?(?:your|you|as you|as your|as yours|that you)\b",
-    # Something they said: "you mentioned the grant at the panel".
-    r"\byou (?:said|mentioned|told|wrote|posted|described|suggested|recommended|asked|promised)\b",
-    r"\b(?:fancy|keen on|up for|open to|interested in) (?:a |an )?\w+",
-    r"\b(?:is|are|was|were|sounds|looks) (?:exactly |precisely |just |really |probably |easily |clearly )?"
-    r"(?:the|what|a|an|our|my) (?:[\w'’-]+ ){0,3}?(?:closest|model|path|evidence|kind|example|"
-    r"precedent|answer|question|problem|reason|match|template|blueprint|benchmark|go-to|fit|solution|"
-    r"approach)\b",
-    r"\b(?:strong|good|great|perfect|natural|ideal|close|clear) (?:fit|match)\b",
-    r"\b(?:is|are|would be|you'd be|you’d be|sounds|looks) (?:just )?(?:perfect|ideal|just right|made) for "
-    r"(?:it|this|the role|the job|the post|us|our)\b",
-    r"\b(?:is|are) (?:exactly |just |precisely )?what (?:[\w'’-]+ ){0,4}?(?:need|needs|needed|want|wants|"
-    r"looking for|lack|lacks|missing|after)\b",
-    r"\bwho (?:are|r) (?:you|u)\b",
-    # After meeting or reading them ("after our chat", "following your talk at"), not any
-    # "after" ("well deserved after the platform rebuild").
-    r"\b(?:after|following) (?:our|we|you|meeting|hearing|seeing|reading|chatting|talking|speaking|"
-    r"watching|attending)\b",
-    r"\b(?:after|following) (?:your|the) (?:[\w'’-]+ ){0,3}?(?:talk|panel|session|keynote|webinar|"
-    r"presentation|post|article|workshop|conference|event|meetup|call|chat|meeting|lecture|demo|"
-    r"course|interview|podcast|visit|tour|intro|introduction|question|comment|message|note|email|"
-    r"request|advice)s?\b",
-    r"\b(?:i'?m|i’m|i am|we'?re|we’re|we are) (?:really |mainly |just )?after (?:advice|input|help|a|an|"
-    r"some|your|feedback|tips|guidance|ideas|views|thoughts)\b",
-    *_REFERENCE_PATTERNS,
-    r"\b(?:suggested|recommended|told me|mentioned|introduced|referred|pointed me|put us in touch|"
-    r"passed on your|passed me your|gave me your|said you|says you|tells me you|told me you)\b",
-    r"\b(?:we|you and i|you and me) (?:both |all |each )?(?:know|knew|worked|work|met|meet|spoke|talked|talk|"
-    r"chatted|studied|served|built|spent|sat|were|collaborated|shared|ran|played|volunteered|"
-    r"went|trained|taught|did|co-?wrote|co-?authored|presented|competed|overlapped|joined)\b",
-    r"\bmutual (?:friend|connection|contact|colleague|acquaintance)\b",
-    # Meeting them: "met you at", "spoke with you after"; not "she spoke on motor control".
-    r"\b(?:met|meeting|meet) (?:with )?(?:you )?(?:at|during|in|on|after|over)\b",
-    r"\b(?:speaking|chatting|talking|spoke|chatted|talked) (?:with|to) (?:you|u)\b",
-    r"\b(?:we|i) (?:spoke|chatted|talked) (?:at|during|in|on|after|over)\b",
-    # seeing *them*, not "great to see Czech engineering on stage"
-    r"\b(?:great|good|nice|lovely|pleasure|fun|brilliant) (?:to )?(?:see|seeing|catch|catching) (?:you|u)\b",
-    # a request without "to": "we'd like two containers", "I'd love your pupils at our open day"
-    r"\b(?:i'?d|i’d|we'?d|we’d|i would|we would) (?:really |also |so )?(?:like|love) (?:a|an|some|two|"
-    r"three|four|five|\d+|your)\b",
-    rf"\bto (?:\w+ )?(?!see\b){_ACTION}\b",
-    # "to see" is a purpose ("I'd love to see your lab"), but not after praise ("great to see
-    # Czech engineering on stage").
-    r"\bto(?<!great to)(?<!good to)(?<!nice to)(?<!lovely to)(?<!amazing to)(?<!wonderful to)"
-    r"(?<!awesome to)(?<!fantastic to)(?<!inspiring to)(?<!brilliant to) (?:\w+ )?see\b",
-    rf"\b(?:connect|reach out|write|get in touch) and (?:\w+ )?{_ACTION}\b",
-    r"\b(?:i'?d|i would|we'?d|we would|i’d|we’d) (?:really |so |very much |genuinely )?"
-    r"(?:value|appreciate|welcome|love your|like your|love you|love to have|love for you)\b",
-    r"\b(?:would|could|can|will|are|might) you (?:be )?(?:open|interested|willing|up for|able|"
-    r"available|keen|happy|consider|share|tell|talk|speak|join|help|mind|compare|swap|send|review|"
-    r"look|meet|chat|introduce|recommend|advise|mentor|walk|show|explain|point)\b",
-    r"\b(?:can|could|shall|may) (?:we|i)\b",
-    # A favour asked in other words: "could use a hand with geothermal loops", "could our
-    # cooperative visit your farm?", "can two of our rangers come out for a burn?"
-    r"\b(?:would|i'd|we'd|i’d|we’d) be (?:very |so |really |most )?(?:grateful|thankful|honou?red|delighted) "
-    r"(?:for|if|to (?!be part|join|connect|be connected|be in|add)\w+)",
-    r"\b(?:kindly|please|pls) (?:guide|help|advise|mentor|share|suggest|consider|let me know)\b",
-    r"\b(?:volevo|vorrei|posso) (?:chiederti|chiederle|chiedere|sapere)\b",
-    r"\b(?:wondered|wondering|wonder) (?:if|whether)\b",
-    # An offer or a promise kept: "as promised, I'll send over the checklist", "we'd lend one free"
-    r"\b(?:i'll|i’ll|i will|we'll|we’ll|we will|i'd|i’d|we'd|we’d) (?:gladly |happily )?(?:send|share|bring|"
-    r"introduce|forward|pass on|email|lend|offer|give|provide|host|sponsor|donate)\b|\bas promised\b",
-    # Raising money, said to an investor: "we're raising a €900k pre-seed"
-    r"\b(?:are|am|is|we're|we’re|i'm|i’m) (?:currently |now )?raising\b",
-    # Non-native present tense: "we are search a senior android engineer"
-    r"\b(?:we|i) (?:are |am )?(?:search|seek)\b|\b(?:we|i) (?:are|am) (?:look|find|hire|need|want|write|contact)\b",
-    # A service put in terms of companies like theirs: "we help ferry operators like Meltemi"
-    r"\bhelps? (?:[\w'’-]+ ){1,3}like\b",
-    r"\bfits? (?:well|perfectly|nicely|closely|the bill|the brief)\b",
-    # An offer of a service to them: "we service Carrier units and could cover your port calls".
-    r"\b(?:we|i|and) (?:can|could) (?:also )?(?:cover|handle|supply|service|support|take on|fix|train|"
-    r"maintain|repair|install|deliver|translate|host)\b",
-    r"\b(?:could|can) (?:really |definitely )?use (?:a hand|some help|help|your|some advice|advice|a tip|"
-    r"tips|some input|input|a second opinion)\b",
-    r"\b(?:can|could|may|might) (?:our|my|two of our|one of our|some of our|a few of our) (?:[\w'’-]+ ){0,4}?"
-    r"(?:visit|come|join|see|talk|meet|send|ask|borrow|use|reuse|get|have|learn|shadow|try|tour|call|"
-    r"sit in|stock|buy|order|license|licence|adopt|feature|bring)\b",
-    r"\b(?:looking|hoping|searching|asking) for (?:advice|input|a|an|someone|help|your|feedback|"
-    r"tips|guidance|views|thoughts|perspective|partners?|volunteers?|speakers?|mentors?)\b",
-    r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also |just )?(?!doing\b|going\b|"
-    r"feeling\b|getting\b|having\b|looking forward\b|connecting\b|networking\b|expanding\b|growing\b|"
-    r"working\b|living\b|hardworking\b|willing\b|loving\b|outgoing\b|caring\b|interesting\b|writing\b)"
-    r"[a-z]+(?:-[a-z]+)*ing\b",
-    r"\b(?:i'?m|i am|i’m|we'?re|we are|we’re) (?:currently |now |also )?(?:setting up|building|"
-    r"working on|researching|writing|planning|launching|organi[sz]ing|putting together|"
-    r"developing|starting|preparing|designing|hiring|recruiting|looking|trying|rolling out|"
-    r"creating|opening|expanding|moving|bringing|raising|running|facing|struggling|stuck|"
-    r"evaluating|choosing|deciding|considering|about to|reaching out|writing to|contacting|"
-    r"organising|curating|compiling|producing|editing|reviewing|scoping|pitching|restoring|"
-    r"converting|redesigning|rebuilding|migrating|replacing|weighing|exploring)\b",
-    r"\b(?:reach(?:ing)? out|writing|get(?:ting)? in touch|contact(?:ing)? you|message you|"
-    r"messaging you) (?:to you )?(?:about|regarding|re|concerning|on|because|as|since|after)\b",
-    r"\b(?:reconnect|catch up|stay in touch|keep in touch|follow up|follow-up)\b",
-    r"\b(?:is|are|was|were) (?:exactly |just )?(?:the|what|why|how) (?:[\w'’-]+ ){0,4}"
-    r"(?:question|problem|issue|challenge|thing|answer|precedent|reason|example|approach)\w*\b",
-    # What their work did for the sender ("your audit tool halved our backlog"); the same verb
-    # about their own results is an observation ("the falls rate halved on your watch").
-    r"\b(?:answers|answered|solves|solved|helped|helps|changed|shaped|inspired|convinced|"
-    r"saved|unblocked|informed|fixed|rescued|transformed|improved|reshaped|cut|halved|doubled)\b"
-    r"(?=[^.!?\n]{0,50}\b(?:our|us|my|me|we|i|i'm|we're)\b)",
-    # Their X fits our Y: "your ICU nursing fits our critical care vacancies".
-    r"\b(?:fits|matches|suits) (?:our|my|what we|exactly what we)\b",
-    # A fit or a help put the other way round: "an opening that matches your PV commissioning
-    # background", "your experience at Red Star Express would really help us".
-    r"\b(?:fits|matches|match|suits) (?:exactly |perfectly |closely )?(?:your|you)\b",
-    # Notes written in Spanish, Portuguese or French (folded: no accents): "le escribo para
-    # invitarla", "busco un ingeniero", "¿podríamos hablar?", "gostaria de", "je voudrais".
-    r"\b(?:le|te|les|lhe|vos) escrib\w*|\bvous ecris\b|\bje vous contacte\b"
-    r"|\b(?:busco|buscamos|estamos buscando|procuro|procuramos|estamos procurando|je cherche|nous cherchons)\b"
-    r"|\b(?:necesitamos|necesito|precisamos|preciso|nous avons besoin|j'ai besoin)\b"
-    r"|\b(?:me gustaria|nos gustaria|quisiera|quisieramos|gostaria|gostariamos|je voudrais|nous voudrions|"
-    r"j'aimerais|vorrei)\b"
-    r"|\b(?:podriamos|podria|podemos|puedo|poderiamos|poderia|pourriez|pourrions|pourrais|potremmo|potrebbe)\b"
-    r"|\binvit(?:arla|arlo|arte|arle|arlos|arlas|a-la|a-lo|er|amos|o)\b|\bconvid(?:a|o|ar)\w*",
-    r"\b(?:would|could|will|can|might) (?:really |greatly |hugely |so )?help (?:us|me|our|my)\b",
-    r"\babout (?=(?:your|the|our|how|what|why|whether)\b)",
-)
-# Saying up front that a cue starts with a letter spares the engine trying every alternative at
-# the end of each word as well as at its start (tests/test_speedups.py checks the premise).
-CUES = re.compile(r"\b(?=[a-z])(?:" + "|".join(_CUE_PATTERNS) + ")")
-_PURPOSES = re.compile(
-    r"\b(?=[a-z])(?:" + "|".join(p for p in _CUE_PATTERNS if p not in _REFERENCE_PATTERNS) + ")"
-)
+# ---------------------------------------------------------------- 2. what voids a cue
 
-# A past the sender and recipient share: itself the specific context a note can refer to.
-SHARED_HISTORY = re.compile(
-    r"\b(?:we|you and i|you and me) (?:both |all )?(?:worked|studied|met|served|trained|spent|built|ran|played|"
-    r"volunteered|shared|sat|co-?wrote|co-?authored|collaborated|taught|overlapped|were (?:classmates|"
-    r"colleagues|teammates|neighbours|neighbors|both|on|in|at))\b"
-    r"|\b(?:our|the) (?:chat|talk|conversation|meeting|call|coffee) (?:at|during|after|in|about|on)\b"
-    r"|\b(?:former|old) (?:colleague|classmate|teammate|flatmate|boss|manager)s?\b"
-)
-
-# Cues of a job offer. They count as a reason only where the fragment names the job itself (its
-# title or the title's head noun): "an exciting opportunity at a leading company" names nothing.
-JOB_CUES = re.compile(
-    r"\b(?:hiring|recruiting|headhunting|hire|recruit|chasing|scouting for|hunting for|on the hunt for|"
-    r"on the lookout for)\b"
-    r"|\b(?:role|position|opening|vacancy|vacancies|job|post|opportunity|opportunities)\b"
-    r"|\b(?:need|needs|needed|seeking|seeks|looking for|searching for|want|wants|require|requires)"
-    r" (?:a|an|someone|people|two|three|several|new|\d+)\b"
-    r"|\b(?:match|fit|candidate) for\b"
-    r"|\b(?:busco|buscamos|contratando|vacante|puesto|vaga|poste|recrutons|recrutamos|recrute|recrutement|"
-    r"embauche|embauchons)\b"
-)
-
-# Words that name no particular thing: a sentence made only of these is no concrete reason.
-FILLER = frozenset(
-    """
-    connect connected connecting connection connections network networks networking professional
-    professionals grow growing growth expand expanding build building widen broaden great good nice
-    awesome amazing inspiring inspired impressive impressed love loved lovely like liked add adding
-    link linked people everyone anyone someone everybody anybody somebody like-minded field fields
-    industry industries sector space world opportunity opportunities mutual mutually benefit
-    benefits beneficial synergy synergies together exciting excited interesting interested
-    profile profiles background experience experiences work works working stuff things thing career
-    careers journey path success meet meeting met successful value valuable contacts contact circle circles
-    community communities reach touch keep stay chat talk hear learn know knowing more much really
-    very just always also new latest recent noticed notice saw seen came across come found see
-    hope hoping week weekend day today time soon future way lot lots well doing going nice
-    think thought believe feel fit fits perfect ideal role roles position positions job jobs company
-    sometime anytime someday whenever catch
-    companies team teams startup start-up fast-growing leading global innovative dynamic top best
-    world-class cutting-edge exciting client clients candidate candidates opening openings
-    amazing incredible fantastic wonderful brilliant cool fun glad happy pleased keen eager
-    similar same different various certain sure maybe perhaps possibly someday sometime
-    reaching reach out writing message messaging contacting wanted want wants wish would like
-    love invite inviting chance possible possibility potential potentially mind minds area areas
-    expertise skills skill skillset talent talents talented passion passionate interest interests
-    profession professionally business businesses market markets post posts article articles
-    content update updates news feed share sharing follow following followed follower followers
-    linkedin platform online site page pages here there everything anything something nothing
-    ever best regards thanks thank cheers please let lets let's get got getting make making made
-    take taking help helping support supporting idea ideas insight insights perspective
-    perspectives thoughts view views advice tips guidance feedback input discussion discussions
-    conversation conversations collaborate collaboration partnership partner partners explore
-    exploring ways way benefit win-win one two each other others kind sort type form
-    """.split()
-)
-
+# Saying there is no reason, or that the reason is the network itself.
 _EVASIVE = re.compile(
     r"\b(?:(?:so|solo|juste du|seulement du|apenas|solamente) networking|"
     r"no (?:particular|special|real|specific) reason|just (?:networking|connecting|expanding|"
@@ -287,11 +44,87 @@ _FUNCTION = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Reason:
-    cue: str
-    span: tuple[int, int]  # from the cue to the end of its sentence, folded coordinates
+def _is_salad(text: str, start: int, end: int) -> bool:
+    # A list of keywords with no grammar: no function word links them into a claim.
+    # Read word by word: in most sentences a function word comes within the first few.
+    count = 0
+    for m in WORD.finditer(text, start, end):
+        word = m.group()
+        if word in _FUNCTION or word in STOPWORDS:
+            return False
+        count += 1
+    return count >= 4
 
+
+# ---------------------------------------------------------------- 3. what is concrete
+
+# Words that name no particular thing, grouped by what they are about. They add nothing to how
+# concrete a sentence is, so one made only of them ("great to connect with like-minded people in
+# the industry") is no concrete reason however long it runs.
+FILLER_GROUPS: dict[str, str] = {
+    "networking itself": """
+        connect connected connecting connection connections network networks networking
+        professional professionals grow growing growth expand expanding build building widen
+        broaden add adding link linked contacts contact circle circles community communities
+        reach touch keep stay mutual mutually benefit benefits beneficial synergy synergies
+        together win-win value valuable collaborate collaboration partnership partner partners
+        explore exploring
+    """,
+    "praise and feelings": """
+        great good nice awesome amazing inspiring inspired impressive impressed love loved lovely
+        like liked exciting excited interesting interested success successful incredible
+        fantastic wonderful brilliant cool fun glad happy pleased keen eager passion passionate
+        top leading innovative dynamic world-class cutting-edge fast-growing global
+    """,
+    "anyone and anywhere": """
+        people everyone anyone someone everybody anybody somebody like-minded field fields
+        industry industries sector space world area areas market markets business businesses
+        profession professionally here there everything anything something nothing one two each
+        other others
+    """,
+    "careers and jobs": """
+        opportunity opportunities profile profiles background experience experiences work works
+        working career careers journey path fit fits perfect ideal role roles position positions
+        job jobs company companies team teams startup start-up client clients candidate
+        candidates opening openings expertise skills skill skillset talent talents talented
+    """,
+    "the platform": """
+        linkedin platform online site page pages post posts article articles content update
+        updates news feed share sharing follow following followed follower followers message
+        messaging
+    """,
+    "time": """
+        week weekend day today time soon future sometime anytime someday whenever new latest
+        recent ever always
+    """,
+    "getting in touch": """
+        meet meeting met chat talk hear learn know knowing catch reaching out writing contacting
+        invite inviting noticed notice saw seen came across come found see
+    """,
+    "wishes and hedges": """
+        hope hoping think thought believe feel wanted want wants wish would mind minds maybe
+        perhaps possibly chance possible possibility potential potentially similar same
+        different various certain sure more much really very just also well lot lots
+    """,
+    "vague things": """
+        stuff things thing way ways kind sort type form idea ideas insight insights perspective
+        perspectives thoughts view views advice tips guidance feedback input discussion
+        discussions conversation conversations interest interests
+    """,
+    "courtesies and light verbs": """
+        best regards thanks thank cheers please let lets let's get got getting make making made
+        take taking help helping support supporting doing going
+    """,
+}
+FILLER = frozenset(word for words in FILLER_GROUPS.values() for word in words.split())
+
+# The score a stretch of a note needs to be a concrete reason (find_reasons' default threshold;
+# an answer to "why?" needs less, see rules/prompt_reply.py).
+CONCRETE_ENOUGH = 2
+# What naming a detail of the recipient adds to the score: their company or role is a start; a
+# skill, an article, an event, a contact or the job offered to them is enough on its own.
+DETAIL_WEIGHTS: dict[str, int] = {"company": 1, "role": 1}
+DETAIL_WEIGHT = 2  # any other kind of detail
 
 Weighted = tuple[int, int, int]  # a span of a profile detail and how much naming it counts
 
@@ -335,16 +168,15 @@ def _is_content(word: str) -> bool:
 content_word = _is_content  # the same test, for rules that count what a message adds
 
 
-def _is_salad(text: str, start: int, end: int) -> bool:
-    # A list of keywords with no grammar: no function word links them into a claim.
-    # Read word by word: in most sentences a function word comes within the first few.
-    count = 0
-    for m in WORD.finditer(text, start, end):
-        word = m.group()
-        if word in _FUNCTION or word in STOPWORDS:
-            return False
-        count += 1
-    return count >= 4
+# ---------------------------------------------------------------- 4. the decision
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason found: the words of its cue ("?" for a question, a job cue for a job offer)."""
+
+    cue: str
+    span: tuple[int, int]  # from the cue to the end of its sentence, folded coordinates
 
 
 def find_reasons(
@@ -352,7 +184,7 @@ def find_reasons(
     start: int,
     end: int,
     details: list[Weighted],
-    threshold: int = 2,
+    threshold: int = CONCRETE_ENOUGH,
     job_spans: list[tuple[int, int]] | None = None,
     sentences: list[tuple[int, int]] | None = None,
     questions: bool = True,
@@ -371,7 +203,7 @@ def find_reasons(
         for part_start, part_end in _fragments(text, s_start, s_end):
             reason = _reason_in(text, part_start, part_end, score_of, threshold, jobs, questions)
             if reason:
-                if reason.cue != "?" and not _PURPOSES.match(text, reason.span[0]):
+                if reason.cue != "?" and not PURPOSE_CUES.match(text, reason.span[0]):
                     # What prompted the note; it still needs a purpose somewhere.
                     if not _has_purpose(text, sentences, jobs, questions):
                         return []
@@ -384,7 +216,7 @@ def _has_purpose(
 ) -> bool:
     """Whether the note asks, offers, proposes or explains anything at all."""
     for s, e in sentences:
-        if _PURPOSES.search(text, s, e) or any(s <= j < e for j, _ in jobs):
+        if PURPOSE_CUES.search(text, s, e) or any(s <= j < e for j, _ in jobs):
             return True
         if questions and is_question(text, s, e):
             return True
@@ -450,6 +282,20 @@ OFFER_QUESTION = re.compile(
 )
 
 
+# Cues of a job offer. They count as a reason only where the fragment names the job itself (its
+# title or the title's head noun): "an exciting opportunity at a leading company" names nothing.
+JOB_CUES = re.compile(
+    r"\b(?:hiring|recruiting|headhunting|hire|recruit|chasing|scouting for|hunting for|on the hunt for|"
+    r"on the lookout for)\b"
+    r"|\b(?:role|position|opening|vacancy|vacancies|job|post|opportunity|opportunities)\b"
+    r"|\b(?:need|needs|needed|seeking|seeks|looking for|searching for|want|wants|require|requires)"
+    r" (?:a|an|someone|people|two|three|several|new|\d+)\b"
+    r"|\b(?:match|fit|candidate) for\b"
+    r"|\b(?:busco|buscamos|contratando|vacante|puesto|vaga|poste|recrutons|recrutamos|recrute|recrutement|"
+    r"embauche|embauchons)\b"
+)
+
+
 def _job_reason(text: str, start: int, end: int, jobs: list[tuple[int, int]]) -> Reason | None:
     named = [s for s, e in jobs if start <= s < end]
     if not named:
@@ -477,6 +323,18 @@ def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = m.end()
     out.append((pos, end))
     return [(s, e) for s, e in out if e > s]
+
+
+# ---------------------------------------------------------------- 5. shared history and replies
+
+# A past the sender and recipient share: itself the specific context a note can refer to.
+SHARED_HISTORY = re.compile(
+    r"\b(?:we|you and i|you and me) (?:both |all )?(?:worked|studied|met|served|trained|spent|built|ran|played|"
+    r"volunteered|shared|sat|co-?wrote|co-?authored|collaborated|taught|overlapped|were (?:classmates|"
+    r"colleagues|teammates|neighbours|neighbors|both|on|in|at))\b"
+    r"|\b(?:our|the) (?:chat|talk|conversation|meeting|call|coffee) (?:at|during|after|in|about|on)\b"
+    r"|\b(?:former|old) (?:colleague|classmate|teammate|flatmate|boss|manager)s?\b"
+)
 
 
 def is_evasive(text: str) -> bool:

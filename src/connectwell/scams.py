@@ -3,6 +3,11 @@
 Scammers disguise the words filters look for: "pr0fit", "g-u-a-r-a-n-t-e-e-d", "B.T.C", a
 Cyrillic "а" inside "whatsapp". The note is folded (homoglyphs, accents, invisible characters)
 and then de-obfuscated (digits for letters, letters split by spaces or dots) before matching.
+
+Each kind of scam is one entry of FAMILIES: its name, what it does in words, the pattern that
+finds it and the trigger words without which that pattern cannot match. The descriptions
+rules/no_scam.py shows and the one-look prefilter are derived from that table, so adding a
+family is adding one entry. Context.scam calls find_scam with the note as written and folded.
 """
 
 from __future__ import annotations
@@ -10,12 +15,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
-from connectwell.text import sentence_spans
-
-if TYPE_CHECKING:
-    from connectwell.context import Context
+from connectwell.text import Folded, sentence_spans
 
 _LEET = str.maketrans(
     {
@@ -41,10 +43,79 @@ _MIXED = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[a-z0-9@$]*[a
 # ("w i r e  f u n d s" is two words).
 _SPLIT = re.compile(r"(?<![^\W_])(?:[^\W_][ .\-_*·/](?![ .\-_*·/])){2,}[^\W_](?![^\W_])")
 
-FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
-    "money": (
-        "asks for money, payment or bank details",
-        re.compile(
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a scam pattern matched (what a regex match would give)."""
+
+    start: int
+    end: int
+    text: str
+
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+    def group(self) -> str:
+        return self.text
+
+
+# (first, then, within): a family signalled by two patterns close together, the second starting
+# within that many characters of the end of the first.
+Near = tuple[re.Pattern[str], re.Pattern[str], int]
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of scam, declared once: everything find_scam needs about it is here, so adding a
+    family is adding one entry to FAMILIES."""
+
+    name: str  # what find_scam reports, and the key of DESCRIPTIONS
+    description: str  # what such a note does, read as "This note <description>"
+    pattern: re.Pattern[str]  # run on the folded (and, failing that, de-obfuscated) note
+    # Trigger words (runs of a-z) without one of which `pattern` and `near` cannot match, or
+    # `marks`, substrings that may stand in for them. Pure speed: the large patterns then only
+    # run on the few notes that could be scams. tests/test_speedups.py checks the prefilter
+    # against the plain search on the corpora and on random notes built from scam words in many
+    # forms; a word form it finds missing belongs here.
+    words: frozenset[str]
+    example: str  # a folded note it finds (tests/test_linter_tables.py holds it to that)
+    marks: tuple[str, ...] = ()
+    near: tuple[Near, ...] = ()  # pairs that signal this family when close together
+
+    def may_match(self, words: set[str], text: str) -> bool:
+        """Whether the note holds a trigger, so that the pattern is worth running."""
+        return not words.isdisjoint(self.words) or any(mark in text for mark in self.marks)
+
+    def search(self, text: str) -> re.Match[str] | Hit | None:
+        return self.pattern.search(text) or (_near(text, self.near) if self.near else None)
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+# The signals off-platform pressure is made of: a private channel, haste, and a lure.
+_CHANNEL = re.compile(
+    r"\b(?:whatsapp|telegram|wechat|kik|viber|signal app|snapchat|private email|personal email|gmail|"
+    r"hotmail|dm me|text me|inbox me|t\.me|wa\.me)\b"
+)
+_APP = re.compile(r"\b(?:whatsapp|telegram|wechat|kik|viber|signal app)\b")
+_PRESSURE = re.compile(
+    r"\b(?:today|now|asap|urgent\w*|immediately|hurry|fast|quickly|limited|only \d+|last chance|expires?|"
+    r"deadline|too late|don'?t miss|seats? left|spots? left|slots? left|act now|right away|"
+    r"within \d+ (?:hours?|minutes?|mins?)|at once|right now)\b"
+)
+_LURE = re.compile(
+    r"\b(?:trading|invest\w*|crypto\w*|forex|profits?|earn\w*|returns?|gold|bitcoin|income|claim\w*|prizes?|"
+    r"starter kit|payment|paid|selected|chosen|shortlisted|hired|approved)\b"
+)
+
+# The families in the order they are tried: the first that matches is the one reported.
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        name="money",
+        description="asks for money, payment or bank details",
+        pattern=re.compile(
             r"\b(?:bank|account|routing|sort|iban|swift|card)[ \-]*(?:account[ \-]*)?(?:number|details|info(?:rmation)?|"
             r"code|no|pin)\b|\biban\b|\bwire (?:transfer(?!s? fees?\b)|the money|me|us|the funds)\b|\bwestern union\b|\bmoneygram\b"
             r"|\b(?:send|transfer|wire|remit|deposit)\w* (?:me |us |him |her )?(?:the |a |some |your |small )?"
@@ -109,10 +180,25 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"[^.!?\n]{0,30}\b(?:up ?front|first|in advance|before|yourself|to (?:start|secure|confirm|"
             r"reserve|begin))\b"
         ),
+        words=_words(
+            """
+            bank banking account routing sort iban swift card cards wire western moneygram transfer
+            transfers payment processing clearance activation handling unlock gift giftcard giftcards
+            itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp yape gcash mpesa pesa nequi paytm upi pix bkash nagad easypaisa jazzcash eur gbp momo mobile sin ssn extra difference excess overpayment balance new ghs passport birth
+            details money funds cash usd btc bitcoin crypto usdt eth ether token tokens address
+            payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
+            charge cost visa permit ticket medical background
+            pay payable deposited depositing wires
+            datos dados cuenta numero coordonnees
+            """
+        ),
+        marks=("$", "€", "£"),
+        example="please send your bank details",
     ),
-    "windfall": (
-        "promises a prize, lottery win or inheritance",
-        re.compile(
+    Family(
+        name="windfall",
+        description="promises a prize, lottery win or inheritance",
+        pattern=re.compile(
             # One \b for the words: the engine then tries them only where a word starts.
             r"\b(?:inheritance\b(?! (?:law|laws|dispute|disputes|tax|taxes|planning|case|cases|lawyers?|"
             r"rights)\b)|herencia\b|heranca\b|heritage d\b|unclaimed (?:\w+ )?(?:deposit|funds?|fortune|sum|money|estate|balance)\b|next of kin\b"
@@ -138,10 +224,23 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"[^.!?\n]{0,60}\b(?:after|once|upon|when|as soon as)\b[^.!?\n]{0,40}\b(?:you |u )?(?:pay|paying|"
             r"payment|settle|cover|send)\w*\b"
         ),
+        words=_words(
+            """
+            intestate surname inheritance herencia heranca heritage inherit inherited unclaimed kin late lottery lotteries jackpot won prize prizes
+            grant award reward rewards winnings compensation funds fund loan payout beneficiary claim
+            million billion
+            grants awards claims claimed claiming released releasing receiving received usd eur gbp m mn
+            release disburse disbursed disbursement disbursements disbursing unlock unlocked unlocking
+            credited paid transferred
+            """
+        ),
+        marks=("$", "€", "£"),
+        example="you have won the lottery",
     ),
-    "investment": (
-        "pitches an investment with promised returns",
-        re.compile(
+    Family(
+        name="investment",
+        description="pitches an investment with promised returns",
+        pattern=re.compile(
             r"\bguarantee\w*\b[^.!?\n]{0,40}\b(?:returns?|profits?|income|gains?|earnings|payouts?|roi|\d+ ?%)"
             r"|\b(?:returns?|profits?|income|gains?|earnings|payouts?|roi)\b[^.!?\n]{0,25}\bguarantee\w*"
             r"|\b(?:risk[ \-]?free|no[ \-]risk|zero[ \-]risk)\b[^.!?\n]{0,30}\b(?:returns?|profits?|income|investment|trading|gains?)"
@@ -173,10 +272,24 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|\bside (?:income|hustle)\b[^.!?\n]{0,80}(?:[$€£]|\d+ ?%|\bper (?:day|week|month)\b|\bdaily\b|"
             r"\bweekly\b)"
         ),
+        words=_words(
+            """
+            guarantee guaranteed guarantees guaranteeing risk double passive bitcoin btc crypto
+            cryptocurrency cryptocurrencies forex fx usdt ethereum binary signals signal altcoin altcoins
+            memecoin memecoins mining x presale pre whitelist airdrop token ico rich millionaire freedom
+            quit
+            cryptos bitcoins tokens presales airdrops icos millionaires doubled doubling risks
+            trading trader traders invest invests invested investing investor investors investment
+            investments portfolio stock stocks side
+            """
+        ),
+        marks=("%",),
+        example="guaranteed 20% weekly returns",
     ),
-    "phishing": (
-        "asks you to log in or verify your account through a link",
-        re.compile(
+    Family(
+        name="phishing",
+        description="asks you to log in or verify your account through a link",
+        pattern=re.compile(
             r"\b(?:suspend\w*|locked|flagged|deactivat\w*|restricted|disabled|compromised|unusual (?:activity|sign-?in))\b"
             r"[^\n]{0,160}\b(?:verify|confirm|log ?in|sign ?in|click|validate|restore|reactivate)\b"
             r"|\b(?:verify|confirm|validate|log ?in|sign ?in)\b[^\n]{0,60}(?:https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|io|co|info|xyz|top|site|online)\b)"
@@ -188,128 +301,56 @@ FAMILIES: dict[str, tuple[str, re.Pattern[str]]] = {
             r"|\b(?:suspensao|suspension|bloqueio|bloqueo|blocage) (?:d[aeo] |de la |de votre |da sua |de su )?"
             r"(?:sua |su |votre )?(?:conta|cuenta|compte)\b"
         ),
-    ),
-    "off-platform": (
-        "pushes you off the platform under pressure or with a suspicious link",
-        re.compile(
-            r"\b(?:bit\.ly|tinyurl\.com|goo\.gl|is\.gd|cutt\.ly|rb\.gy|ow\.ly|shorturl\.at|tiny\.cc|t\.me|wa\.me)/"
-            r"|https?://\S+\.(?:xyz|top|click|win|loan|bid|icu|cam|rest)\b"
-        ),
-    ),
-}
-
-
-# Words (or characters) without which a family's pattern cannot match: a cheap first look, so
-# the large patterns only run on the few notes that could be scams. Pure speed:
-# tests/test_speedups.py checks it against the plain search on the corpora and on random notes
-# built from scam words in many forms; a word form it finds missing belongs here.
-# Each family: words, and substrings (any one of which may appear in the note).
-TRIGGERS: dict[str, tuple[frozenset[str], str | tuple[str, ...]]] = {
-    "phishing": (
-        frozenset(
+        words=_words(
             """
             suspend suspended suspension suspensao bloqueio bloqueo blocage locked flagged deactivated deactivate restricted disabled
             compromised unusual verify confirm validate login log sign linkedln lnkd
             deactivation deactivating deactivates suspends suspending locking verified verifying verification confirmed confirming validated validating logging logins signing restriction restricting disabling linked inkedin linkedin
-""".split()
-        ),
-        "",
-    ),
-    "money": (
-        frozenset(
             """
-            bank banking account routing sort iban swift card cards wire western moneygram transfer
-            transfers payment processing clearance activation handling unlock gift giftcard giftcards
-            itunes cvv social pin paypal remit deposit fee fees zelle venmo cashapp yape gcash mpesa pesa nequi paytm upi pix bkash nagad easypaisa jazzcash eur gbp momo mobile sin ssn extra difference excess overpayment balance new ghs passport birth
-            details money funds cash usd btc bitcoin crypto usdt eth ether token tokens address
-            payments paying pays paid transferring transferred wired wiring sending sends deposits charges vouchers name id full
-            charge cost visa permit ticket medical background
-            pay payable deposited depositing wires
-            datos dados cuenta numero coordonnees
-""".split()
         ),
-        "$€£",
+        example="your account was suspended: log in here to restore it",
     ),
-    "windfall": (
-        frozenset(
-            """
-            intestate surname inheritance herencia heranca heritage inherit inherited unclaimed kin late lottery lotteries jackpot won prize prizes
-            grant award reward rewards winnings compensation funds fund loan payout beneficiary claim
-            million billion
-            grants awards claims claimed claiming released releasing receiving received usd eur gbp m mn
-            release disburse disbursed disbursement disbursements disbursing unlock unlocked unlocking
-            credited paid transferred
-""".split()
+    Family(
+        name="off-platform",
+        description="pushes you off the platform under pressure or with a suspicious link",
+        pattern=re.compile(
+            r"\b(?:bit\.ly|tinyurl\.com|goo\.gl|is\.gd|cutt\.ly|rb\.gy|ow\.ly|shorturl\.at|tiny\.cc|t\.me|wa\.me)/"
+            r"|https?://\S+\.(?:xyz|top|click|win|loan|bid|icu|cam|rest)\b"
         ),
-        "$€£",
-    ),
-    "investment": (
-        frozenset(
-            """
-            guarantee guaranteed guarantees guaranteeing risk double passive bitcoin btc crypto
-            cryptocurrency cryptocurrencies forex fx usdt ethereum binary signals signal altcoin altcoins
-            memecoin memecoins mining x presale pre whitelist airdrop token ico rich millionaire freedom
-            quit
-            cryptos bitcoins tokens presales airdrops icos millionaires doubled doubling risks
-            trading trader traders invest invests invested investing investor investors investment
-            investments portfolio stock stocks side
-""".split()
-        ),
-        "%",
-    ),
-    "off-platform": (
-        frozenset(
+        words=_words(
             """
             whatsapp telegram wechat kik viber signal snapchat email gmail hotmail dm text inbox bit
             tinyurl goo cutt rb ow shorturl tiny http https
-            """.split()
+            """
         ),
-        ("t.me", "wa.me", "://"),
+        marks=("t.me", "wa.me", "://"),
+        # Found from two linear scans each, so a note of a million "whatsapp"s stays cheap.
+        near=(
+            (_CHANNEL, _PRESSURE, 200),
+            (_PRESSURE, _CHANNEL, 120),
+            (_APP, _LURE, 80),
+            (_LURE, _APP, 120),
+        ),
+        example="message me on whatsapp now",
     ),
+)
+
+# What each kind of scam find_scam reports does, in words: the families, and the disguise.
+DISGUISE = "disguise"
+DESCRIPTIONS: dict[str, str] = {family.name: family.description for family in FAMILIES} | {
+    DISGUISE: "hides words behind look-alike letters from another alphabet"
 }
 
-
-_CHANNEL = re.compile(
-    r"\b(?:whatsapp|telegram|wechat|kik|viber|signal app|snapchat|private email|personal email|gmail|"
-    r"hotmail|dm me|text me|inbox me|t\.me|wa\.me)\b"
-)
-_APP = re.compile(r"\b(?:whatsapp|telegram|wechat|kik|viber|signal app)\b")
-_PRESSURE = re.compile(
-    r"\b(?:today|now|asap|urgent\w*|immediately|hurry|fast|quickly|limited|only \d+|last chance|expires?|"
-    r"deadline|too late|don'?t miss|seats? left|spots? left|slots? left|act now|right away|"
-    r"within \d+ (?:hours?|minutes?|mins?)|at once|right now)\b"
-)
-_LURE = re.compile(
-    r"\b(?:trading|invest\w*|crypto\w*|forex|profits?|earn\w*|returns?|gold|bitcoin|income|claim\w*|prizes?|"
-    r"starter kit|payment|paid|selected|chosen|shortlisted|hired|approved)\b"
-)
-# (first, then, within): the second pattern must start within that many characters of the
-# first one's end. Found from two linear scans, so a note of a million "whatsapp"s stays cheap.
-_NEAR = (
-    (_CHANNEL, _PRESSURE, 200),
-    (_PRESSURE, _CHANNEL, 120),
-    (_APP, _LURE, 80),
-    (_LURE, _APP, 120),
+# Derived from FAMILIES: one look settles, for most notes, that no family's trigger is there.
+_WORDS = re.compile(r"[a-z]+")
+_ANY_TRIGGER_WORD = frozenset().union(*(family.words for family in FAMILIES))
+_ANY_TRIGGER_MARK = re.compile(
+    "|".join(sorted({re.escape(mark) for family in FAMILIES for mark in family.marks}))
 )
 
 
-@dataclass(frozen=True)
-class Hit:
-    """Where a scam pattern matched (what a regex match would give)."""
-
-    start: int
-    end: int
-    text: str
-
-    def span(self) -> tuple[int, int]:
-        return (self.start, self.end)
-
-    def group(self) -> str:
-        return self.text
-
-
-def _near(text: str) -> Hit | None:
-    for first, then, within in _NEAR:
+def _near(text: str, pairs: tuple[Near, ...]) -> Hit | None:
+    for first, then, within in pairs:
         later = [m.start() for m in then.finditer(text)]
         if not later:
             continue
@@ -342,29 +383,19 @@ _MIXED_HINT = re.compile(r"[0-9@$](?:(?<=[a-z].)|(?=[a-z]))")
 
 
 def _match(text: str, prefilter: bool = True) -> tuple[str, re.Match[str] | Hit] | None:
+    """The first family whose pattern matches text, and the match; prefilter=False runs every
+    pattern whatever the triggers say (what tests/test_speedups.py compares against)."""
     words = set(_WORDS.findall(text))
-    # Most notes hold no family's trigger at all: one look settles that for all five.
+    # Most notes hold no family's trigger at all: one look settles that for all of them.
     if prefilter and words.isdisjoint(_ANY_TRIGGER_WORD) and not _ANY_TRIGGER_MARK.search(text):
         return None
-    for family, (_, pattern) in FAMILIES.items():
-        trigger_words, trigger_chars = TRIGGERS[family]
-        if (
-            prefilter
-            and words.isdisjoint(trigger_words)
-            and not any(c in text for c in trigger_chars)
-        ):
+    for family in FAMILIES:
+        if prefilter and not family.may_match(words, text):
             continue
-        m = pattern.search(text) or (_near(text) if family == "off-platform" else None)
+        m = family.search(text)
         if m:
-            return family, m
+            return family.name, m
     return None
-
-
-_WORDS = re.compile(r"[a-z]+")
-_ANY_TRIGGER_WORD = frozenset().union(*(words for words, _ in TRIGGERS.values()))
-_ANY_TRIGGER_MARK = re.compile(
-    "|".join(sorted({re.escape(mark) for _, marks in TRIGGERS.values() for mark in marks}))
-)
 
 
 # A word that mixes Latin letters with Cyrillic or Greek ones ("bіtcоin" with a Cyrillic і and
@@ -374,38 +405,48 @@ _MIXED_SCRIPT = re.compile(
     r"[^\W\d_]*[a-zA-Z])[^\W\d_]*"
 )
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
-# What each kind of scam find_scam reports does, in words: the families, and the disguise.
-DESCRIPTIONS = {family: words for family, (words, _) in FAMILIES.items()} | {
-    "disguise": "hides words behind look-alike letters from another alphabet"
-}
 
 
-def find_scam(ctx: Context) -> tuple[str, re.Match[str] | Hit, tuple[int, int] | None] | None:
-    """The first scam pattern in the note, de-obfuscated if need be, and where it stands."""
-    found = _find_scam(ctx)
-    message = ctx.scenario.message
+class Scam(NamedTuple):
+    """What find_scam reports (unpacks as family, match, span)."""
+
+    family: str  # a Family's name, or DISGUISE
+    match: re.Match[str] | Hit  # what matched, in the text it was found in
+    span: tuple[int, int] | None  # where it stands in the note as written, when known
+
+
+def find_scam(message: str, note: Folded) -> Scam | None:
+    """The first scam pattern in a note, de-obfuscated if need be, and where it stands.
+
+    message is the note as written and note its folded form (Context.note), whose spans map
+    back to message.
+    """
+    found = _in_folded(note)
     if found is None and not message.isascii():
-        # Only around a Greek or Cyrillic letter, of which most notes have none.
-        for other in _OTHER_SCRIPT.finditer(message):
-            lo, hi = max(0, other.start() - 30), other.end() + 30
-            m = _MIXED_SCRIPT.search(message, lo, hi)
-            if m:
-                return "disguise", m, m.span()
+        return _disguise(message)
     return found
 
 
-def _find_scam(ctx: Context) -> tuple[str, re.Match[str] | Hit, tuple[int, int] | None] | None:
-    text = ctx.text
+def _in_folded(note: Folded) -> Scam | None:
+    text = note.text
     found = _match(text)
-    span = None
     if found:
-        span = ctx.orig(found[1].span())
-    elif (plain := deobfuscate(text)) != text:
-        found = _match(plain)
-        if found:
-            # Where it hid: the first sentence that reads as a scam once de-obfuscated.
-            for s, e in sentence_spans(text):
-                if _match(deobfuscate(text[s:e])):
-                    span = ctx.orig((s, e))
-                    break
-    return (*found, span) if found else None
+        return Scam(*found, note.span(*found[1].span()))
+    plain = deobfuscate(text)
+    if plain == text or not (found := _match(plain)):
+        return None
+    # Where it hid: the first sentence that reads as a scam once de-obfuscated.
+    for s, e in sentence_spans(text):
+        if _match(deobfuscate(text[s:e])):
+            return Scam(*found, note.span(s, e))
+    return Scam(*found, None)
+
+
+def _disguise(message: str) -> Scam | None:
+    # Only around a Greek or Cyrillic letter, of which most notes have none.
+    for other in _OTHER_SCRIPT.finditer(message):
+        lo, hi = max(0, other.start() - 30), other.end() + 30
+        m = _MIXED_SCRIPT.search(message, lo, hi)
+        if m:
+            return Scam(DISGUISE, m, m.span())
+    return None

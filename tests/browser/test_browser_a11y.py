@@ -133,7 +133,7 @@ def test_the_request_quiz_by_keyboard_alone(lab: Lab, browser: Browser, tab: Tab
 
 def test_the_reply_timer_by_keyboard_alone(lab: Lab, browser: Browser, tab: Tab) -> None:
     from connectwell import data
-    from connectwell.widgets import ReplyTimer
+    from connectwell.course.widgets import ReplyTimer
 
     page = tab.page
     run_all(page, lab, "course/06_prompt_reply.ipynb")
@@ -156,7 +156,7 @@ def test_the_reply_timer_by_keyboard_alone(lab: Lab, browser: Browser, tab: Tab)
 
 def test_the_live_checker_by_keyboard_alone(lab: Lab, browser: Browser, tab: Tab) -> None:
     """Type a note, ask for suggestions and use one, all from the keyboard."""
-    from connectwell.widgets import LiveChecker
+    from connectwell.course.widgets import LiveChecker
 
     page = tab.page
     run_all(page, lab, "course/01_start_here.ipynb")

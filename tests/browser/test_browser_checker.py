@@ -19,9 +19,9 @@ import nbformat
 from browser_support import ROOT, Browser, Lab, Tab, record_time
 
 from connectwell import data
+from connectwell.course.widgets import LiveChecker
 from connectwell.report import SYMBOLS
 from connectwell.rules import RULES
-from connectwell.widgets import LiveChecker
 
 NOTEBOOK = "course/01_start_here.ipynb"
 # The live widget, not the static copy saved in the notebook: only the live one has a text box.

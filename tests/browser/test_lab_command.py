@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from browser_support import ROOT
 
-from connectwell import lab
 from connectwell.cli import main
+from connectwell.course import lab
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

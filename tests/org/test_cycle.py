@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT, Hub, OrgUser, OrgUsers
 from nbgrader_course import Course, grade_id, sqlite_state
 
-from connectwell.gradebooks import GradebookDB
+from connectwell.grading.gradebooks import GradebookDB
 
 AID = "05_motive_upfront"
 COURSE = "connectwell"

@@ -17,7 +17,7 @@ import pytest
 from conftest import free_port, start_cluster
 from nbgrader_course import Course, digest, sqlite_state
 
-from connectwell.gradebooks import GradebookDB
+from connectwell.grading.gradebooks import GradebookDB
 
 NOTES, TRIAGE = "01_not_blank", "06_triage"
 
@@ -238,7 +238,7 @@ def test_runs_adding_the_same_learners_at_once_all_succeed(
     script = (  # every process loads nbgrader first, then all start writing at one moment
         "import sys, time\n"
         "import nbgrader.api\n"
-        "from connectwell.cohort import add_shared_rows\n"
+        "from connectwell.grading.cohort.checks import add_shared_rows\n"
         "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
         "add_shared_rows(sys.argv[1], 'connectwell', sys.argv[3:])\n"
     )

@@ -22,7 +22,7 @@ RestoreCellMetadata  before nbgrader's own checks: puts back the nbgrader metada
 HideHiddenTests  feedback without the hidden tests' source, which nbgrader otherwise shows to
                  learners (jupyter/nbgrader#917).
 
-The kernel itself runs in connectwell.sandbox's bubblewrap sandbox (GuardedExecute.sandbox, on
+The kernel itself runs in grading/sandbox.py's bubblewrap sandbox (GuardedExecute.sandbox, on
 by default): it cannot see the course, the gradebook or other learners, reach the network, keep
 a process running after its notebook, or use more than its limits.
 """
@@ -48,10 +48,10 @@ from traitlets import Bool, Integer, List
 
 from connectwell import grading
 from connectwell.grading import EVIDENCE_MIME, RESULT_MIME, CheckCall, GradingError, Result
-from connectwell.kernels import KernelRequest
+from connectwell.grading.kernels import KernelRequest
 
 if TYPE_CHECKING:
-    from connectwell.kernels import WarmKernels
+    from connectwell.grading.kernels import WarmKernels
 
 # Read the exercises now, while nothing a learner wrote has run on this machine in this process.
 for _assignment in grading.assignment_ids():
@@ -65,7 +65,7 @@ _OURS = frozenset(
 
 class GuardedExecute(Execute):
     """Execute that survives a dead or unresponsive kernel, caps each cell's output, and runs
-    the kernel in the sandbox (connectwell.sandbox)."""
+    the kernel in the sandbox (connectwell.grading.sandbox)."""
 
     max_output_chars = Integer(
         200_000, help="Output a cell may produce before the rest is dropped."
@@ -88,7 +88,7 @@ class GuardedExecute(Execute):
         # nbgrader's Execute passes its kernel manager class as an argument, which outranks
         # configuration: so the choice is made here, from our own setting.
         if self.sandbox:
-            from connectwell.sandbox import SandboxedKernelManager
+            from connectwell.grading.sandbox import SandboxedKernelManager
 
             self.kernel_manager_class = SandboxedKernelManager
 

@@ -1,7 +1,7 @@
 """The sandbox every grading kernel runs in: bubblewrap around a learner's ipykernel.
 
-Used by connectwell.autograde.GuardedExecute (so by both `nbgrader autograde` in this course and
-`connectwell grade`) and by connectwell.kernels.WarmKernels. Nothing else imports it.
+Used by preprocessors.GuardedExecute (so by both `nbgrader autograde` in this course and
+`connectwell grade`) and by connectwell.grading.kernels.WarmKernels. Nothing else imports it.
 
 A learner's code runs in the kernel, and learner code is hostile: it may try to rewrite the
 gradebook, read the solutions, reach the network or outlive its notebook. Bubblewrap (Debian's
@@ -74,7 +74,7 @@ CPU_PERIOD = 100_000  # µs: the cgroup's CPU quota is one such period per perio
 def _warn_once(message: str) -> None:
     import logging
 
-    logging.getLogger("connectwell.sandbox").warning(message)
+    logging.getLogger("connectwell.grading.sandbox").warning(message)
 
 
 @dataclass(frozen=True)
@@ -140,8 +140,10 @@ def python_paths() -> tuple[Path, ...]:
                     line = line.strip()
                     if line.startswith("/") and Path(line).is_dir():
                         found.append(Path(line).resolve())
-    # The package itself, wherever it is imported from.
-    found.append(Path(__file__).resolve().parent.parent)
+    # The folder that holds the package, wherever it is imported from.
+    import connectwell
+
+    found.append(Path(connectwell.__file__).resolve().parent.parent)
     return tuple(_outermost(found))
 
 

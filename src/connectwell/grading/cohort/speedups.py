@@ -1,5 +1,5 @@
 """Two costs that nbgrader pays per notebook and `connectwell grade`'s workers pay once: used by
-connectwell.cohort_worker only, never by plain `nbgrader autograde`. Both leave every result as
+the cohort workers (worker.py) only, never by plain `nbgrader autograde`. Both leave every result as
 nbgrader's own code would make it (tests/test_worker_speedups.py).
 
 CompiledCheckCellMetadata  nbgrader's CheckCellMetadata validates each cell's nbgrader metadata

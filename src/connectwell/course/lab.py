@@ -3,7 +3,7 @@
     connectwell lab                 # the course here, in the checkout, or in ~/ConnectWell
     connectwell lab PATH --port 9000 --no-browser
 
-Installed from a wheel, it first copies the course into a working folder (connectwell/workspace.py).
+Installed from a wheel, it first copies the course into a working folder (course/workspace.py).
 It checks that the course extra is installed, picks a free loopback port and a random token,
 starts JupyterLab in the course folder (course/, exercises/, nbgrader_config.py), waits until it
 answers and prints one address that opens course/01_start_here.ipynb. Ctrl+C stops it.
@@ -130,7 +130,7 @@ def _is_root() -> bool:
 # ---------------------------------------------------------------- before starting
 
 
-CHECKOUT = Path(__file__).resolve().parents[2]  # the repository, in an editable install
+CHECKOUT = Path(__file__).resolve().parents[3]  # the repository, in an editable install
 
 
 def has_course(folder: Path) -> bool:
@@ -156,11 +156,11 @@ def find_course(
 
     FOLDER if it holds course/ and exercises/; else, without FOLDER, the current folder or the
     checkout connectwell is installed from. Installed from a wheel, the course the wheel
-    carries is copied into FOLDER, or into ~/ConnectWell (connectwell.workspace), and a copy
+    carries is copied into FOLDER, or into ~/ConnectWell (connectwell.course.workspace), and a copy
     made earlier is brought up to date without touching what the learner changed.
     material: the folder holding the course to copy; True (default) for the wheel's own.
     """
-    from connectwell import workspace
+    from connectwell.course import workspace
 
     if material is True:
         material = workspace.packaged_material()

@@ -1,11 +1,11 @@
 # ruff: noqa: E402  (one setting must come before nbgrader is imported: see rfc3987_syntax)
 """One grading worker of `connectwell grade`: stock nbgrader in a private copy of the course.
 
-    python -m connectwell.cohort_worker --course COURSE --scratch DIR --assignment ID
+    python -m connectwell.grading.cohort.worker --course COURSE --scratch DIR --assignment ID
 
-The parent (connectwell.cohort) starts one per core, with COURSE as the working directory, as
+The parent (the pool, pool.py) starts one per core, with COURSE as the working directory, as
 an instructor runs `nbgrader autograde` there. The worker loads the course's configuration the
-way the nbgrader command does (nbgrader_config.py, so connectwell.autograde's preprocessors and
+way the nbgrader command does (nbgrader_config.py, so connectwell.grading.preprocessors and
 the per-cell timeout apply), then points nbgrader at DIR instead of COURSE: DIR gets the
 assignment's source folder and, for a SQLite gradebook, a snapshot of it. Nothing in COURSE is
 ever written here, except through a gradebook on a database server.
@@ -20,10 +20,11 @@ those learners' autograded notebooks and say where each one's feedback is. The p
 the folders into the course.
 
 Each notebook runs in a kernel started while the previous learner was graded (WarmKernels, in
-connectwell/kernels.py): the wait for a kernel is most of what one learner costs that is not
+connectwell/grading/kernels.py): the wait for a kernel is most of what one learner costs that is not
 their code. Learner code runs in kernels this process starts; they inherit stdin and stdout
 unless we move them, so the protocol uses private copies of those descriptors and the kernels
-get /dev/null and stderr. The worker exits when stdin closes, and on its own when its parent disappears.
+get /dev/null and stderr. The worker exits when stdin closes, and on its own when its parent
+disappears.
 """
 
 from __future__ import annotations
@@ -57,15 +58,15 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import capture_log, is_grade, is_solution, is_task, temp_attrs
 from traitlets.config import Config
 
-from connectwell.autograde import GuardedExecute
-from connectwell.gradebooks import GradebookDB
-from connectwell.kernels import WarmKernels
-from connectwell.worker_speedups import (
+from connectwell.grading.cohort.speedups import (
     compiled_output_validation,
     shared_gradebook_engine,
     use_compiled_metadata_check,
     validate_once,
 )
+from connectwell.grading.gradebooks import GradebookDB
+from connectwell.grading.kernels import WarmKernels
+from connectwell.grading.preprocessors import GuardedExecute
 
 LOG_LIMIT = 20_000  # characters of nbgrader's log per learner sent back (the tail)
 
