@@ -44,7 +44,8 @@ c = get_config()  # noqa: F821 (JupyterHub provides it)
 
 HERE = Path(__file__).resolve().parent
 JUPYTER = HERE / "jupyter"  # per-role Jupyter config folders (see deploy/jupyter/)
-LAB_DEFAULTS = HERE.parent / "src" / "connectwell" / "course" / "jupyter_config"  # as `connectwell lab`
+# The same JupyterLab defaults as `connectwell lab`.
+LAB_DEFAULTS = HERE.parent / "src" / "connectwell" / "course" / "jupyter_config"
 
 
 def _env(name: str, default: str) -> str:
