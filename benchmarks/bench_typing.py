@@ -31,13 +31,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+# The browser tests' own account of a running lab (its URL, and when its kernel is ready).
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from browser_support import Lab  # noqa: E402
+
 KEYS_PER_SECOND = 6
 TARGET_MEDIAN_MS, TARGET_P95_MS = 30.0, 60.0
 
@@ -156,27 +159,11 @@ def latencies(timing: dict[str, list[float]]) -> list[float]:
     return out
 
 
-def kernel_ready(base: str, token: str, notebook: str) -> bool:
-    """The notebook's kernel is idle and the page is connected to it (the server says so; the
-    toolbar's status reads idle before there is a kernel at all)."""
-    request = urllib.request.Request(
-        f"{base}api/sessions", headers={"Authorization": f"token {token}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        sessions = json.loads(response.read())
-    return any(
-        s["path"] == notebook
-        and s["kernel"]["execution_state"] == "idle"
-        and s["kernel"]["connections"] > 0
-        for s in sessions
-    )
-
-
-def measure(page: Any, base: str, token: str, notebook: str) -> dict[str, list[float]]:
-    page.goto(f"{base}lab/tree/{notebook}?reset&token={token}")
+def measure(page: Any, lab: Lab, notebook: str) -> dict[str, list[float]]:
+    page.goto(lab.url(notebook))
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     deadline = time.monotonic() + 120
-    while not kernel_ready(base, token, notebook) and time.monotonic() < deadline:
+    while not lab.kernel_ready(notebook) and time.monotonic() < deadline:
         page.wait_for_timeout(200)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
@@ -237,20 +224,20 @@ def main(argv: list[str] | None = None) -> int:
         for part in ("course", "exercises"):  # the shape `connectwell lab PATH` opens
             (home / "work" / part).mkdir(parents=True)
         notebook = write_notebook(home / "work" / "course")
-        lab, address = start_lab(home)
-        base, token = address.split("/lab", 1)[0] + "/", address.rsplit("token=", 1)[1]
+        server, address = start_lab(home)
+        lab = Lab(root=home / "work", address=address, log=home / "lab.log")
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium")
                 page = browser.new_page(viewport={"width": 1280, "height": 1000})
-                report("alone:", measure(page, base, token, notebook))
+                report("alone:", measure(page, lab, notebook))
                 page.close()  # one tab on the notebook at a time, as a learner has
                 if args.load:
                     grading = start_grading(home, args.jobs)
                     time.sleep(5)  # let the workers start their kernels
                     try:
                         page2 = browser.new_page(viewport={"width": 1280, "height": 1000})
-                        figures = measure(page2, base, token, notebook)
+                        figures = measure(page2, lab, notebook)
                         still = grading.poll() is None
                         report(
                             f"while connectwell grade runs ({args.jobs or 'all'} worker(s))"
@@ -264,11 +251,11 @@ def main(argv: list[str] | None = None) -> int:
                         grading.wait(timeout=60)
                 browser.close()
         finally:
-            os.killpg(lab.pid, signal.SIGINT)
+            os.killpg(server.pid, signal.SIGINT)
             try:
-                lab.wait(timeout=30)
+                server.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(lab.pid, signal.SIGKILL)
+                os.killpg(server.pid, signal.SIGKILL)
         shutil.rmtree(home, ignore_errors=True)
     print(json.dumps({"load_average": os.getloadavg()}))
     return 0
