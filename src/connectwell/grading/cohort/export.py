@@ -85,6 +85,7 @@ class ReportRun:
 def report(course: Path | str, assignment: str | None = None) -> ReportRun:
     """Tables for the terminal, and the HTML report with plots in grades/."""
     from connectwell.grading import report as cohort_report
+    from connectwell.grading import report_html
     from connectwell.grading.cohort.worker import load_course
 
     course = check_course(Path(course))
@@ -106,5 +107,5 @@ def report(course: Path | str, assignment: str | None = None) -> ReportRun:
         cohort = cohort_report.load(coursedir.db_url, course, assignment, locate)
     except ReportError as exc:
         raise CohortError(str(exc)) from None
-    written = cohort_report.write(cohort, course / GRADES_DIR)
+    written = report_html.write(cohort, course / GRADES_DIR)
     return ReportRun(cohort_report.text(cohort), written.html, written.images)
