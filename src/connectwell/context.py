@@ -7,9 +7,11 @@ reasons and scams, none of which knows it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 from rapidfuzz.distance import OSA
 
@@ -79,6 +81,29 @@ from connectwell.text import (
     signoff_start,
 )
 
+T = TypeVar("T")
+
+
+class once(Generic[T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on every first read):
+    a Context belongs to one check in one thread, and a dozen locks per note show in check()'s
+    time (report.Finding's __init__ gives the figures). The value is stored on the instance and
+    shadows this descriptor."""
+
+    def __init__(self, func: Callable[[Any], T]):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
 
 @dataclass(frozen=True)
 class Options:
@@ -98,7 +123,7 @@ class Context:
 
     # ------------------------------------------------------------ shape of the note
 
-    @cached_property
+    @once
     def body(self) -> tuple[int, int]:
         """The note without its greeting and sign-off, in folded coordinates."""
         start = greeting_end(self.text)
@@ -118,7 +143,7 @@ class Context:
         names = {fold_plain(p).strip(".,") for p in r.name.split()} | nicknames(first)
         return any(w in names or short_form(w, first) for w in words.replace(".", " ").split())
 
-    @cached_property
+    @once
     def sentences(self) -> list[tuple[int, int]]:
         return sentence_spans(self.text, *self.body)
 
@@ -133,7 +158,7 @@ class Context:
 
     # ------------------------------------------------------------ names
 
-    @cached_property
+    @once
     def placeholders(self) -> list[tuple[int, int]]:
         """Unfilled mail-merge fields, in original coordinates (case matters there)."""
         message = self.scenario.message
@@ -142,7 +167,7 @@ class Context:
             return []
         return [m.span() for m in PLACEHOLDER.finditer(message)]
 
-    @cached_property
+    @once
     def masked(self) -> list[tuple[int, int]]:
         """Spans that are about the job or the sender, not the recipient."""
         job, sender = self.scenario.job, self.scenario.sender
@@ -158,7 +183,7 @@ class Context:
         spans.extend(self.role_descriptions)
         return spans
 
-    @cached_property
+    @once
     def name_mentions(self) -> list[Mention]:
         name = self.scenario.recipient.name
         forms = name_forms(name)
@@ -201,7 +226,7 @@ class Context:
 
     # ------------------------------------------------------------ specific details
 
-    @cached_property
+    @once
     def details(self) -> list[Mention]:
         """Specific things about the recipient that the note names (not the job's or sender's)."""
         r = self.scenario.recipient
@@ -278,7 +303,7 @@ class Context:
                 return (s, e)
         return None
 
-    @cached_property
+    @once
     def stated(self) -> list[Mention]:
         """Specific things about the recipient that the note itself names, whether or not the
         profile lists them: a named person who referred you ("Ewa Nowak suggested I ask you"),
@@ -378,11 +403,11 @@ class Context:
         s, e = self.note.span(*span)
         return " ".join(self.scenario.message[s:e].split())
 
-    @cached_property
+    @once
     def detail_spans(self) -> list[tuple[int, int]]:
         return [m.span for m in self.details]
 
-    @cached_property
+    @once
     def job_mentions(self) -> list[tuple[int, int]]:
         job = self.scenario.job
         if not job or not job.title:
@@ -430,7 +455,7 @@ class Context:
                 return [span]
         return list(self.role_descriptions)
 
-    @cached_property
+    @once
     def role_descriptions(self) -> list[tuple[int, int]]:
         """A job offered in words instead of a title: "we need someone to look after our
         sensors from install to repair". Only in a job offer."""
@@ -447,12 +472,12 @@ class Context:
 
     # ------------------------------------------------------------ reasons
 
-    @cached_property
+    @once
     def scam(self) -> Scam | None:
         """The first scam pattern in the note, and where it stands (see scams.find_scam)."""
         return find_scam(self.scenario.message, self.note)
 
-    @cached_property
+    @once
     def reasons(self) -> list[Reason]:
         details = [(*m.span, DETAIL_WEIGHTS.get(m.kind, DETAIL_WEIGHT)) for m in self.details]
         details += [(*span, DETAIL_WEIGHT) for span in self.job_mentions]
@@ -494,7 +519,7 @@ class Context:
             and OFFER_QUESTION.search(self.text, s, e) is None
         )
 
-    @cached_property
+    @once
     def shared_history(self) -> list[Mention]:
         """A concrete past you share ("we both sat on the harbour bridge design review")."""
         found = []

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from connectwell.context import Context
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Outcome:
     """A rule's conclusion; the engine adds the rule's code and name to make a Finding."""
 
@@ -20,6 +20,21 @@ class Outcome:
     message: str
     hint: str | None = None  # None: the rule's general fix
     span: tuple[int, int] | None = None  # in the original note
+
+    def __init__(
+        self,
+        verdict: Verdict,
+        message: str,
+        hint: str | None = None,
+        span: tuple[int, int] | None = None,
+    ):
+        # As Finding.__init__ (which says what it saves): one dict, not a frozen
+        # object.__setattr__ per field.
+        fields = self.__dict__
+        fields["verdict"] = verdict
+        fields["message"] = message
+        fields["hint"] = hint
+        fields["span"] = span
 
 
 @dataclass(frozen=True)
