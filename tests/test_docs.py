@@ -56,7 +56,7 @@ def _table_fields(heading: str) -> list[str]:
 @pytest.mark.parametrize(
     ("heading", "fields"),
     [
-        ("scenario", scenario._SCENARIO_FIELDS),
+        ("scenario", scenario.SCENARIO_FIELDS),
         ("sender", scenario._PERSON_FIELDS),
         ("recipient", scenario._PROFILE_FIELDS),
         ("job", scenario._JOB_FIELDS),

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any, Literal
 
 # The scenario fields a lesson example may override: the parser's own list, not a copy.
-from connectwell.scenario import _SCENARIO_FIELDS
+from connectwell.scenario import SCENARIO_FIELDS
 
 QUIZ_ANSWERS = ("accept", "ignore", "report")
 QUIZ_SETS = ("incoming", "triage")
@@ -87,9 +87,9 @@ def scenario_for(profile_id: str, message: str = "", **overrides: Any) -> dict[s
     thread=[...]); an override of None removes the field, e.g. job=None, purpose=None.
     """
     for key in overrides:
-        if key not in _SCENARIO_FIELDS:
+        if key not in SCENARIO_FIELDS:
             raise CourseDataError(
-                f"{key}: not a scenario field; expected one of {', '.join(_SCENARIO_FIELDS[1:])}"
+                f"{key}: not a scenario field; expected one of {', '.join(SCENARIO_FIELDS[1:])}"
             )
     entry = profile(profile_id)
     scenario: dict[str, Any] = {"message": message}

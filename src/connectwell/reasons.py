@@ -144,7 +144,7 @@ class Concreteness:
         """Content words in [start, end); details counted from details_from (default start)."""
         lo = start if details_from is None else details_from
         score = sum(w for s, _, w in self.details if lo <= s < end)
-        return score + sum(1 for w in WORD.findall(self.blanked, start, end) if _is_content(w))
+        return score + sum(1 for w in WORD.findall(self.blanked, start, end) if content_word(w))
 
     def reaches(self, need: int, start: int, end: int, details_from: int | None = None) -> bool:
         """Whether self(start, end, details_from) >= need, reading no more words than it takes
@@ -154,18 +154,17 @@ class Concreteness:
         if score >= need:
             return True
         for m in WORD.finditer(self.blanked, start, end):
-            if _is_content(m.group()):
+            if content_word(m.group()):
                 score += 1
                 if score >= need:
                     return True
         return False
 
 
-def _is_content(word: str) -> bool:
+def content_word(word: str) -> bool:
+    """A word that counts as concrete: a number, or three letters or more that are neither
+    filler nor a stopword. Also what a follow-up must add to count as new (one-follow-up)."""
     return word.isdigit() or (len(word) >= 3 and word not in STOPWORDS and word not in FILLER)
-
-
-content_word = _is_content  # the same test, for rules that count what a message adds
 
 
 # ---------------------------------------------------------------- 4. the decision

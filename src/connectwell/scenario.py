@@ -149,7 +149,7 @@ def headline_role(headline: str) -> str:
 # ---------------------------------------------------------------- parsing
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     # Named as the person who wrote the YAML or JSON would call it, not as Python does.
     names = {
         dict: "a mapping",
@@ -172,7 +172,7 @@ def _key(key: Any) -> str:
 
 def _str(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise ScenarioError(f"{where}: expected a string, got {_type_name(value)}")
+        raise ScenarioError(f"{where}: expected a string, got {type_name(value)}")
     return value
 
 
@@ -181,7 +181,7 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
         # A lone string where a list belongs is a common YAML slip; accept it as one item.
         return (value,)
     if not isinstance(value, list):
-        raise ScenarioError(f"{where}: expected a list of strings, got {_type_name(value)}")
+        raise ScenarioError(f"{where}: expected a list of strings, got {type_name(value)}")
     return tuple(_str(item, f"{where}[{i}]") for i, item in enumerate(value))
 
 
@@ -190,7 +190,7 @@ def _mapping(value: Any, where: str, allowed: tuple[str, ...]) -> Mapping[str, A
     if not isinstance(value, Mapping):
         raise ScenarioError(
             f"{where or 'scenario'}: expected a mapping with {', '.join(allowed)}, "
-            f"got {_type_name(value)}"
+            f"got {type_name(value)}"
         )
     for key in value:
         if key not in allowed:
@@ -225,7 +225,7 @@ def _timestamp(value: Any, where: str) -> datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
-_SCENARIO_FIELDS = (
+SCENARIO_FIELDS = (
     "message",
     "purpose",
     "account",
@@ -267,7 +267,7 @@ def parse_scenario(data: Any) -> Scenario:
         return data
     if isinstance(data, str):
         return Scenario(message=data)
-    data = _mapping(data, "", _SCENARIO_FIELDS)
+    data = _mapping(data, "", SCENARIO_FIELDS)
     if "message" not in data:
         raise ScenarioError('message: missing; every scenario needs the note text (it may be "")')
     message = _str(data["message"], "message")
@@ -301,7 +301,7 @@ def parse_scenario(data: Any) -> Scenario:
 
     thread_data = _optional(data, "thread", [])
     if not isinstance(thread_data, list):
-        raise ScenarioError(f"thread: expected a list of messages, got {_type_name(thread_data)}")
+        raise ScenarioError(f"thread: expected a list of messages, got {type_name(thread_data)}")
     thread = []
     for i, item in enumerate(thread_data):
         where = f"thread[{i}]"

@@ -25,7 +25,7 @@ from connectwell.cli.check import add_check
 from connectwell.cli.grade import add_grade
 from connectwell.cli.inputs import InputError
 from connectwell.cli.lab import add_lab
-from connectwell.cli.output import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, _print, safe
+from connectwell.cli.output import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, echo, safe
 from connectwell.cli.report import add_report
 from connectwell.cli.rules import add_rules
 
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             code = args.func(args)
         except InputError as exc:
-            _print(f"error: {safe(str(exc))}", err=True)
+            echo(f"error: {safe(str(exc))}", err=True)
             code = EXIT_BAD_INPUT
         sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
         return code

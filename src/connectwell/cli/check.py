@@ -15,7 +15,7 @@ from connectwell.cli.inputs import (
     Batch,
     InputError,
     Item,
-    _column,
+    canonical_column,
     expand,
     quick_look,
     read_input,
@@ -24,7 +24,7 @@ from connectwell.cli.output import (
     EXIT_BAD_INPUT,
     EXIT_FAIL,
     EXIT_PASS,
-    _print,
+    echo,
     report_text,
     safe,
     suggestion_line,
@@ -179,7 +179,7 @@ def write_output(
     own: list[str] = []
     for item, _, _ in rows:
         own += [h for h, _ in item.row if h not in own]
-    if "message" not in [_column(h) for h in own]:
+    if "message" not in [canonical_column(h) for h in own]:
         own = ["source", "message", *own]
     extra = [
         "passes",
@@ -213,10 +213,10 @@ def run_checks(
     checked = failed = 0
     for batch in batches:
         for line in batch.errors[:MAX_ERRORS]:
-            _print(f"error: {safe(line)}", err=True)
+            echo(f"error: {safe(line)}", err=True)
         if len(batch.errors) > MAX_ERRORS:
             more = len(batch.errors) - MAX_ERRORS
-            _print(f"error: {safe(batch.source)}: {more} more problem(s) like these", err=True)
+            echo(f"error: {safe(batch.source)}: {more} more problem(s) like these", err=True)
         rows = [(item, check(item.scenario, reply_window=reply_window)) for item in batch.items]
         checked += len(rows)
         failed += sum(not report.passed for _, report in rows)
@@ -239,26 +239,26 @@ def run_checks(
                 for (item, report), (rw, why) in zip(rows, rewrites, strict=True)
             ]
         elif batch.table and rows:
-            _print(table_text(batch.source, rows))
+            echo(table_text(batch.source, rows))
             if with_suggestions:
                 for (item, report), rw in zip(rows, rewrites, strict=True):
                     if not report.passed:
-                        _print(safe(f"  {item.source}: {suggestion_line(*rw)}"))
-            _print()
+                        echo(safe(f"  {item.source}: {suggestion_line(*rw)}"))
+            echo()
         else:
             for (item, report), rw in zip(rows, rewrites, strict=True):
-                _print(report_text(item, report))
+                echo(report_text(item, report))
                 if with_suggestions and not report.passed:
-                    _print(safe(suggestion_line(*rw)))
-                _print()
+                    echo(safe(suggestion_line(*rw)))
+                echo()
     bad = any(batch.errors for batch in batches)
     if output is not None:
         write_output(output, written, with_suggestions)
-        _print(f"wrote {output}: {len(written)} note(s)", err=True)
+        echo(f"wrote {output}: {len(written)} note(s)", err=True)
     if fmt == "json":
-        _print(json.dumps(results, ensure_ascii=False, indent=2))
+        echo(json.dumps(results, ensure_ascii=False, indent=2))
     elif checked > 1 or (checked and bad):
-        _print(f"{checked} note(s) checked: {checked - failed} pass every rule, {failed} fail")
+        echo(f"{checked} note(s) checked: {checked - failed} pass every rule, {failed} fail")
     if bad:
         return EXIT_BAD_INPUT
     return EXIT_FAIL if failed else EXIT_PASS

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from connectwell.cli.inputs import InputError
-from connectwell.cli.output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_PASS, _print, safe
+from connectwell.cli.output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_PASS, echo, safe
 
 if TYPE_CHECKING:
     pass
@@ -73,7 +73,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from connectwell.grading.cohort import UNSANDBOXED_WARNING, CohortError, grade
 
     if args.unsandboxed:
-        _print(UNSANDBOXED_WARNING, err=True)
+        echo(UNSANDBOXED_WARNING, err=True)
     try:
         run = grade(
             args.course,
@@ -88,13 +88,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     except CohortError as exc:
         raise InputError(str(exc)) from None
     except KeyboardInterrupt:
-        _print(
+        echo(
             f"interrupted: learners graded so far are saved; run `connectwell grade "
             f"{args.assignment}` again to grade the rest",
             err=True,
         )
         return EXIT_INTERRUPTED
     for line in run.problems():
-        _print(f"error: {safe(line)}", err=True)
-    _print(safe(run.summary()))
+        echo(f"error: {safe(line)}", err=True)
+    echo(safe(run.summary()))
     return EXIT_PASS if run.ok else EXIT_BAD_INPUT

@@ -200,7 +200,7 @@ def read_csv(text: str, source: str) -> Batch:
         header = next(reader, None)
         if header is None:
             raise InputError(f"{source}: empty; the first row must name the columns")
-        columns = [_column(h) for h in header]
+        columns = [canonical_column(h) for h in header]
         if "message" not in columns:
             found = ", ".join(h for h in header if h.strip()) or "none"
             raise InputError(
@@ -233,7 +233,7 @@ def read_csv(text: str, source: str) -> Batch:
     return batch
 
 
-def _column(header: str) -> str:
+def canonical_column(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip().lower())
 
 

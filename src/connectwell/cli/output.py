@@ -97,5 +97,5 @@ def table_text(source: str, rows: list[tuple[Item, Report]]) -> str:
     return "\n".join(lines)
 
 
-def _print(text: str = "", *, err: bool = False) -> None:
+def echo(text: str = "", *, err: bool = False) -> None:
     print(text, file=sys.stderr if err else sys.stdout)

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from connectwell.cli.inputs import InputError
-from connectwell.cli.output import EXIT_PASS, _print, safe
+from connectwell.cli.output import EXIT_PASS, echo, safe
 
 if TYPE_CHECKING:
     pass
@@ -38,6 +38,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         made = report(args.course, args.assignment)
     except CohortError as exc:
         raise InputError(str(exc)) from None
-    _print(safe(made.text))
-    _print(f"\nHTML report: {made.html}")
+    echo(safe(made.text))
+    echo(f"\nHTML report: {made.html}")
     return EXIT_PASS

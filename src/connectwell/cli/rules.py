@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from connectwell.cli.inputs import InputError
-from connectwell.cli.output import EXIT_PASS, _print, safe, show
+from connectwell.cli.output import EXIT_PASS, echo, safe, show
 
 if TYPE_CHECKING:
     from connectwell.rules import Rule
@@ -53,14 +53,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
     if args.rule:
         rule = find_rule(args.rule)
-        _print(rule_markdown(rule) if args.markdown else rule_text(rule))
+        echo(rule_markdown(rule) if args.markdown else rule_text(rule))
     elif args.markdown:
         sys.stdout.write(rules_markdown())
     else:
         wide = max(len(r.name) for r in RULES.values())
         for rule in RULES.values():
-            _print(f"{rule.code}  {rule.name:<{wide}}  {rule.guideline}")
-        _print("\nRun `connectwell rules NAME` for why it matters, how to fix it and examples.")
+            echo(f"{rule.code}  {rule.name:<{wide}}  {rule.guideline}")
+        echo("\nRun `connectwell rules NAME` for why it matters, how to fix it and examples.")
     return EXIT_PASS
 
 

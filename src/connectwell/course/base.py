@@ -1,4 +1,4 @@
-"""What every course widget shares: the escaped verdict marks, the display protocol (_Shown), the
+"""What every course widget shares: the escaped verdict marks, the display protocol (Shown), the
 error a widget raises for bad input, and reading a profile name or mapping into a scenario.
 """
 
@@ -29,7 +29,7 @@ CHOICES = data.QUIZ_ANSWERS
 # Seconds of quiet typing before the live checker's verdict is announced to a screen reader.
 ANNOUNCE_AFTER = 0.8
 # Visually hidden but read by screen readers (the usual "sr-only" pattern).
-_SR_ONLY = (
+SR_ONLY = (
     "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
     "clip:rect(0,0,0,0);white-space:nowrap;border:0"
 )
@@ -41,7 +41,7 @@ class WidgetError(CourseError, ValueError):
     """Bad input to a widget (an unknown profile, a bad scenario, a choice not offered)."""
 
 
-def _esc(text: Any) -> str:
+def esc(text: Any) -> str:
     return html.escape(str(text))
 
 
@@ -62,7 +62,7 @@ def verdict_text(verdict: str) -> str:
     return f"{SYMBOLS[verdict]} {verdict}"
 
 
-class _Shown:
+class Shown:
     """Displays as the live widget where a frontend can render it, and as static HTML and the
     plain-text summary everywhere else (nbval, nbconvert, nbgrader's saved outputs)."""
 
@@ -95,7 +95,7 @@ class _Shown:
 # ---------------------------------------------------------------- scenarios
 
 
-def _scenario_mapping(source: Any, what: str = "profile") -> dict[str, Any]:
+def scenario_mapping(source: Any, what: str = "profile") -> dict[str, Any]:
     """A scenario mapping from a profile id, a lesson example id, a mapping or a Scenario."""
     if isinstance(source, Scenario):
         return source.to_dict()
@@ -123,7 +123,7 @@ def _scenario_mapping(source: Any, what: str = "profile") -> dict[str, Any]:
     )
 
 
-def _with(scenario: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+def with_overrides(scenario: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     """The scenario with the overrides that are not None, validated."""
     out = dict(scenario)
     out.update({k: v for k, v in overrides.items() if v is not None})
@@ -134,13 +134,13 @@ def _with(scenario: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     return out
 
 
-def _unknown_profile(pid: Any) -> WidgetError:
+def unknown_profile(pid: Any) -> WidgetError:
     return WidgetError(
         f"profiles: no profile named {pid!r}; choose from {', '.join(data.profile_ids())}"
     )
 
 
-def _recipient_line(scenario: Mapping[str, Any]) -> tuple[str, str]:
+def recipient_line(scenario: Mapping[str, Any]) -> tuple[str, str]:
     """Who the note goes to, as (plain text, escaped HTML)."""
     r = scenario.get("recipient") or {}
     name = r.get("name") or "someone"
@@ -158,4 +158,4 @@ def _recipient_line(scenario: Mapping[str, Any]) -> tuple[str, str]:
     else:
         parts.append(f"{scenario.get('account') or 'free'} account")
     text = " · ".join(parts)
-    return text, f'<div class="cw-to">{_esc(text)}</div>'
+    return text, f'<div class="cw-to">{esc(text)}</div>'

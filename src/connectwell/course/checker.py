@@ -10,14 +10,14 @@ from typing import Any
 import ipywidgets as w
 
 from connectwell.course.base import (
-    _SR_ONLY,
+    SR_ONLY,
     ANNOUNCE_AFTER,
     WidgetError,
-    _esc,
-    _recipient_line,
-    _scenario_mapping,
-    _Shown,
-    _with,
+    esc,
+    recipient_line,
+    scenario_mapping,
+    Shown,
+    with_overrides,
 )
 from connectwell.engine import check
 from connectwell.report import COLOURS, SYMBOLS, Report
@@ -27,7 +27,7 @@ from connectwell.suggest import Suggestion, Suggestions
 # ---------------------------------------------------------------- live checker
 
 
-class LiveChecker(_Shown):
+class LiveChecker(Shown):
     """A text box for a connection note; every rule's verdict updates as the learner types.
 
     profile: a profile id from profiles.yaml ("priya"), a lesson example id, or a scenario
@@ -42,14 +42,14 @@ class LiveChecker(_Shown):
         purpose: str | None = None,
         suggest: bool = True,
     ) -> None:
-        base = _scenario_mapping(profile)
+        base = scenario_mapping(profile)
         if not message and base.get("message"):
             message = base["message"]
         if not isinstance(message, str):
             raise WidgetError(
                 f"message: expected the note as a string, got {type(message).__name__}"
             )
-        self._base = _with(base, account=account, purpose=purpose)
+        self._base = with_overrides(base, account=account, purpose=purpose)
         self._report: Report | None = None
         self._error = ""
         first = (self._base.get("recipient") or {}).get("name", "").split(" ")[0]
@@ -112,7 +112,7 @@ class LiveChecker(_Shown):
         self, profile: Any, account: str | None = None, purpose: str | None = None
     ) -> None:
         """Write to someone else, keeping the note."""
-        self._base = _with(_scenario_mapping(profile), account=account, purpose=purpose)
+        self._base = with_overrides(scenario_mapping(profile), account=account, purpose=purpose)
         self._update()
 
     # -- what it shows
@@ -143,7 +143,7 @@ class LiveChecker(_Shown):
         rows: list[w.Widget] = []
         if not self.suggestions:
             rows.append(
-                w.HTML(f'<p class="cw-suggest-missing">{_esc(self.suggestions.missing)}</p>')
+                w.HTML(f'<p class="cw-suggest-missing">{esc(self.suggestions.missing)}</p>')
             )
         for i, found in enumerate(self.suggestions, 1):
             use = w.Button(
@@ -179,7 +179,7 @@ class LiveChecker(_Shown):
         # what the learner waits for (benchmarks/bench_typing.py).
         self.output.value = self._findings_html()
         self.counter.value = self._counter_html()
-        self.heading.value = _recipient_line(self._base)[1]
+        self.heading.value = recipient_line(self._base)[1]
         self._announce_later()
 
     # -- what a screen reader hears
@@ -212,8 +212,8 @@ class LiveChecker(_Shown):
     def _announce(self) -> None:
         self._pending = None
         self.status.value = (
-            f'<div role="status" aria-live="polite" aria-atomic="true" style="{_SR_ONLY}">'
-            f"{_esc(self.status_text())}</div>"
+            f'<div role="status" aria-live="polite" aria-atomic="true" style="{SR_ONLY}">'
+            f"{esc(self.status_text())}</div>"
         )
         self.announcements += 1
 
@@ -230,12 +230,12 @@ class LiveChecker(_Shown):
         weight = "bold" if over else "normal"
         return (
             f'<div class="cw-count" style="color:{colour};font-weight:{weight}">'
-            f"{_esc(self.counter_text())}</div>"
+            f"{esc(self.counter_text())}</div>"
         )
 
     def _findings_html(self) -> str:
         if self._report is None:
-            return f'<div class="cw-error">{_esc(self._error)}</div>'
+            return f'<div class="cw-error">{esc(self._error)}</div>'
         report = self._report
         head = (
             f"{SYMBOLS['pass']} passes every rule"
@@ -264,7 +264,7 @@ class LiveChecker(_Shown):
 
     def summary(self) -> str:
         note = self.text if self.text.strip() else "(no note yet)"
-        lines = [_recipient_line(self._base)[0], f"Note: {note}", self.counter_text()]
+        lines = [recipient_line(self._base)[0], f"Note: {note}", self.counter_text()]
         if self._report is None:
             return "\n".join([*lines, self._error])
         report = self._report
@@ -282,8 +282,8 @@ class LiveChecker(_Shown):
     def _static_html(self) -> str:
         return (
             '<div class="cw-live-checker">'
-            + _recipient_line(self._base)[1]
-            + f'<blockquote style="white-space:pre-wrap">{_esc(self.text) or "<i>(no note)</i>"}'
+            + recipient_line(self._base)[1]
+            + f'<blockquote style="white-space:pre-wrap">{esc(self.text) or "<i>(no note)</i>"}'
             "</blockquote>"
             + self._counter_html()
             + self._findings_html()
@@ -297,5 +297,5 @@ def _suggestion_html(number: int, found: Suggestion) -> str:
     return (
         f'<div class="cw-suggestion"><b>Suggestion {number}</b> ({SYMBOLS["pass"]} passes every '
         f'rule, {len(found.text)} characters)<blockquote style="white-space:pre-wrap">'
-        f"{_esc(found.text)}</blockquote><small>Uses {_esc(facts)}</small></div>"
+        f"{esc(found.text)}</blockquote><small>Uses {esc(facts)}</small></div>"
     )

@@ -11,13 +11,13 @@ from typing import Any
 from connectwell import data
 from connectwell.course.base import (
     WidgetError,
-    _esc,
-    _recipient_line,
-    _unknown_profile,
+    esc,
+    recipient_line,
+    unknown_profile,
     verdict_html,
     verdict_text,
 )
-from connectwell.course.timer import _stamp
+from connectwell.course.timer import parse_stamp
 from connectwell.engine import check
 from connectwell.report import Report
 from connectwell.rules import RULES
@@ -62,16 +62,16 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         ids = list(self.reports)
-        head = "".join(f"<th>{_esc(self.names[p])}</th>" for p in ids)
+        head = "".join(f"<th>{esc(self.names[p])}</th>" for p in ids)
         rows = []
         for rule in RULES:
             cells = []
             for pid in ids:
                 f = self.reports[pid][rule]
-                cells.append(f'<td title="{_esc(f.message)}">{verdict_html(f.verdict)}</td>')
-            rows.append(f"<tr><th style='text-align:left'>{_esc(rule)}</th>{''.join(cells)}</tr>")
+                cells.append(f'<td title="{esc(f.message)}">{verdict_html(f.verdict)}</td>')
+            rows.append(f"<tr><th style='text-align:left'>{esc(rule)}</th>{''.join(cells)}</tr>")
         return (
-            f'<div class="cw-compare"><blockquote style="white-space:pre-wrap">{_esc(self.message)}'
+            f'<div class="cw-compare"><blockquote style="white-space:pre-wrap">{esc(self.message)}'
             f"</blockquote><table><tr><th>rule</th>{head}</tr>{''.join(rows)}</table></div>"
         )
 
@@ -105,7 +105,7 @@ class ExampleCards:
         """The replies after the note, as a person reads them: who, when, what."""
 
         def when(stamp: Any) -> str:
-            moment = _stamp(stamp)
+            moment = parse_stamp(stamp)
             return f"{moment:%a} {moment.day} {moment:%b %H:%M %Z}"
 
         sent = example.scenario.get("sent_at")
@@ -118,7 +118,7 @@ class ExampleCards:
         lines = []
         for ex, report in self._rows:
             note = ex.message or "(no note at all)"
-            lines += [f"{ex.id}: {_recipient_line(ex.scenario)[0]}", f"  note: {note}"]
+            lines += [f"{ex.id}: {recipient_line(ex.scenario)[0]}", f"  note: {note}"]
             lines += [f"  {line}" for line in self._thread(ex)]
             for rule in self._rules_for(ex):
                 f = report[rule]
@@ -137,20 +137,20 @@ class ExampleCards:
             items = []
             for rule in self._rules_for(ex):
                 f = report[rule]
-                fix = f"<br>Fix: {_esc(f.hint)}" if f.verdict == "fail" and f.hint else ""
+                fix = f"<br>Fix: {esc(f.hint)}" if f.verdict == "fail" and f.hint else ""
                 items.append(
-                    f"<li><b>{_esc(rule)}</b> {verdict_html(f.verdict)}: {_esc(f.message)}{fix}</li>"
+                    f"<li><b>{esc(rule)}</b> {verdict_html(f.verdict)}: {esc(f.message)}{fix}</li>"
                 )
             verdicts = "".join(items)
-            thread = "".join(f"<li>{_esc(line)}</li>" for line in self._thread(ex))
+            thread = "".join(f"<li>{esc(line)}</li>" for line in self._thread(ex))
             cards.append(
-                f'<div class="cw-example" id="{_esc(ex.id)}" style="border:1px solid #ccc;'
-                f'padding:0.5em;margin:0.5em 0">{_recipient_line(ex.scenario)[1]}'
-                f'<blockquote style="white-space:pre-wrap">{_esc(ex.message or "(no note at all)")}'
+                f'<div class="cw-example" id="{esc(ex.id)}" style="border:1px solid #ccc;'
+                f'padding:0.5em;margin:0.5em 0">{recipient_line(ex.scenario)[1]}'
+                f'<blockquote style="white-space:pre-wrap">{esc(ex.message or "(no note at all)")}'
                 "</blockquote>"
                 + (f'<ul class="cw-thread">{thread}</ul>' if thread else "")
-                + f"<ul>{verdicts}</ul><p><i>{_esc(ex.comment)}</i>"
-                f'</p><p style="font-size:smaller;color:#555">{_esc(ex.id)}, '
+                + f"<ul>{verdicts}</ul><p><i>{esc(ex.comment)}</i>"
+                f'</p><p style="font-size:smaller;color:#555">{esc(ex.id)}, '
                 f"{len(ex.message)} characters</p></div>"
             )
         return "".join(cards)
@@ -178,13 +178,13 @@ class Table:
         return self.to_text()
 
     def _repr_html_(self) -> str:
-        head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in self.header)
+        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in self.header)
         body = "".join(
-            "<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in row) + "</tr>"
+            "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
             for row in self.rows
         )
         return (
-            f'<table class="cw-table"><caption>{_esc(self.caption)}</caption>'
+            f'<table class="cw-table"><caption>{esc(self.caption)}</caption>'
             f"<tr>{head}</tr>{body}</table>"
         )
 
@@ -233,7 +233,7 @@ def compare(
     reports, names = {}, {}
     for pid in ids:
         if pid not in data.load("profiles"):
-            raise _unknown_profile(pid)
+            raise unknown_profile(pid)
         scenario = data.scenario_for(pid, message, **({"account": account} if account else {}))
         reports[pid] = check(scenario)
         names[pid] = scenario["recipient"].get("name", pid).split(" ")[0]

@@ -9,21 +9,21 @@ from typing import Any
 import ipywidgets as w
 
 from connectwell import data
-from connectwell.course.base import WidgetError, _esc, _Shown, _unknown_profile
+from connectwell.course.base import WidgetError, esc, Shown, unknown_profile
 from connectwell.course.checker import LiveChecker
 from connectwell.report import Report
 
 # ---------------------------------------------------------------- scenario picker
 
 
-class ScenarioPicker(_Shown):
+class ScenarioPicker(Shown):
     """Choose a recipient from a dropdown and check one note against each in turn."""
 
     def __init__(self, profiles: list[str] | None = None, message: str = "") -> None:
         ids = list(profiles) if profiles else data.profile_ids()
         for pid in ids:
             if pid not in data.load("profiles"):
-                raise _unknown_profile(pid)
+                raise unknown_profile(pid)
         self.profiles = ids
         options = []
         for pid in ids:
@@ -68,7 +68,7 @@ class ScenarioPicker(_Shown):
 
     def _show_blurb(self) -> None:
         blurb = data.profile(self.selected).get("blurb", "")
-        self.blurb.value = f'<div class="cw-blurb"><i>{_esc(blurb)}</i></div>'
+        self.blurb.value = f'<div class="cw-blurb"><i>{esc(blurb)}</i></div>'
 
     def summary(self) -> str:
         blurb = data.profile(self.selected).get("blurb", "")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from connectwell import data
-from connectwell.course.base import CHOICES, QUIZ_RULES, WidgetError, _esc, _Shown, verdict_html
+from connectwell.course.base import CHOICES, QUIZ_RULES, WidgetError, esc, Shown, verdict_html
 from connectwell.data import QuizItem
 from connectwell.engine import check
 from connectwell.report import SYMBOLS
@@ -36,7 +36,7 @@ def _quiz_items(set: str) -> list[QuizItem]:
         raise WidgetError(str(exc)) from None
 
 
-class RequestQuiz(_Shown):
+class RequestQuiz(Shown):
     """Requests arrive one at a time; accept, ignore or report each, and see why."""
 
     def __init__(self, set: str = "incoming") -> None:
@@ -130,9 +130,9 @@ class RequestQuiz(_Shown):
         item = answered.item
         verdict = "pass" if answered.correct else "fail"
         word = "Right" if answered.correct else "Not quite"
-        chosen = "" if answered.correct else f"you chose {_esc(answered.choice)}; "
+        chosen = "" if answered.correct else f"you chose {esc(answered.choice)}; "
         flags = (
-            "<div>Red flags: " + ", ".join(f"<b>{_esc(f)}</b>" for f in item.flags) + "</div>"
+            "<div>Red flags: " + ", ".join(f"<b>{esc(f)}</b>" for f in item.flags) + "</div>"
             if item.flags
             else ""
         )
@@ -140,10 +140,10 @@ class RequestQuiz(_Shown):
         rules = " · ".join(f"{verdict_html(f.verdict)} {f.rule}" for f in report.findings)
         return (
             f'<div class="cw-feedback" style="border-top:1px solid #ddd;margin-top:0.5em">'
-            f"<div>From {_esc(item.sender.get('name', ''))}: "
+            f"<div>From {esc(item.sender.get('name', ''))}: "
             f"{verdict_html(verdict)} <b>{word}</b>: {chosen}"
-            f"the answer is <b>{_esc(item.answer)}</b>.</div>"
-            f"<div>{_esc(item.why)}</div>{flags}"
+            f"the answer is <b>{esc(item.answer)}</b>.</div>"
+            f"<div>{esc(item.why)}</div>{flags}"
             f'<div style="color:#444">The checker on this note: {rules}</div></div>'
         )
 
@@ -151,11 +151,11 @@ class RequestQuiz(_Shown):
 
     def _card_html(self, item: QuizItem) -> str:
         sender = item.sender
-        note = _esc(item.message) if item.message.strip() else "<i>(no note: just a request)</i>"
+        note = esc(item.message) if item.message.strip() else "<i>(no note: just a request)</i>"
         return (
             '<div class="cw-request" style="border:1px solid #ccc;border-radius:6px;padding:0.6em">'
-            f"<div><b>{_esc(sender.get('name', ''))}</b></div>"
-            f'<div style="color:#555">{_esc(sender.get("headline", ""))}</div>'
+            f"<div><b>{esc(sender.get('name', ''))}</b></div>"
+            f'<div style="color:#555">{esc(sender.get("headline", ""))}</div>'
             f'<blockquote style="white-space:pre-wrap;margin:0.5em 0">{note}</blockquote></div>'
         )
 
@@ -165,10 +165,10 @@ class RequestQuiz(_Shown):
             button.disabled = done
         self.restart.layout.display = None if done else "none"
         if done:
-            self.progress.value = f"<b>{_esc(self.final_text())}</b>"
+            self.progress.value = f"<b>{esc(self.final_text())}</b>"
             self.card.value = self._misses_html()
         else:
-            self.progress.value = _esc(self._position())
+            self.progress.value = esc(self._position())
             self.card.value = self._card_html(self.items[len(self.answers)])
 
     def _position(self) -> str:
@@ -183,8 +183,8 @@ class RequestQuiz(_Shown):
         if not misses:
             return "<div>Every call right: you read requests the way scammers hope you won't.</div>"
         rows = "".join(
-            f"<li><b>{_esc(a.item.sender.get('name', ''))}</b>: you chose {_esc(a.choice)}, "
-            f"the answer is {_esc(a.item.answer)}. {_esc(a.item.why)}</li>"
+            f"<li><b>{esc(a.item.sender.get('name', ''))}</b>: you chose {esc(a.choice)}, "
+            f"the answer is {esc(a.item.answer)}. {esc(a.item.why)}</li>"
             for a in misses
         )
         return f"<div>Worth another look:<ul>{rows}</ul></div>"
@@ -208,7 +208,7 @@ class RequestQuiz(_Shown):
         return self.progress.value + self.card.value + self.feedback.value
 
 
-class AnswerKey(_Shown):
+class AnswerKey(Shown):
     """A quiz's answer key behind a button, so a learner sees it only after the quiz: each
     request, the answer, why, and the receiving-end rules that fail on it."""
 
@@ -254,9 +254,9 @@ class AnswerKey(_Shown):
 
     def _table_html(self) -> str:
         rows = "".join(
-            f"<tr><td>{_esc(item.sender.get('name', ''))}: {_esc(item.message)}</td>"
-            f"<td><b>{_esc(item.answer)}</b></td><td>{_esc(item.why)}</td>"
-            f"<td>{_esc(', '.join(failing) or 'none')}</td></tr>"
+            f"<tr><td>{esc(item.sender.get('name', ''))}: {esc(item.message)}</td>"
+            f"<td><b>{esc(item.answer)}</b></td><td>{esc(item.why)}</td>"
+            f"<td>{esc(', '.join(failing) or 'none')}</td></tr>"
             for item, failing in self.rows()
         )
         return (

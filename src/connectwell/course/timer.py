@@ -10,7 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from connectwell.course.base import WidgetError, _esc, _scenario_mapping, _Shown, verdict_html
+from connectwell.course.base import WidgetError, esc, scenario_mapping, Shown, verdict_html
 from connectwell.engine import check
 from connectwell.reasons import asks_why
 from connectwell.report import Finding, Report
@@ -23,7 +23,7 @@ DEFAULT_QUESTION = "Thanks for the note! Why would you like to connect?"
 DEFAULT_ASKED_AT = "2026-03-02T09:00:00Z"
 
 
-def _stamp(value: Any) -> datetime:
+def parse_stamp(value: Any) -> datetime:
     """A thread timestamp read exactly as the scenario parser reads it (zone-less is UTC)."""
     message = {"from": "recipient", "at": value, "text": ""}
     try:
@@ -36,7 +36,7 @@ def _iso(stamp: datetime) -> str:
     return stamp.isoformat().replace("+00:00", "Z")
 
 
-class ReplyTimer(_Shown):
+class ReplyTimer(Shown):
     """The thread after a note, with a number box for how long the sender takes to answer 'why?'.
 
     scenario: a scenario mapping, a lesson example id ("reply-same-day") or a profile id. If
@@ -53,8 +53,8 @@ class ReplyTimer(_Shown):
         delay_hours: float | None = None,
         max_hours: float = 72,
     ) -> None:
-        base = _scenario_mapping(scenario, "scenario")
-        thread = sorted((dict(m) for m in base.get("thread") or []), key=lambda m: _stamp(m["at"]))
+        base = scenario_mapping(scenario, "scenario")
+        thread = sorted((dict(m) for m in base.get("thread") or []), key=lambda m: parse_stamp(m["at"]))
         # The question the prompt-reply rule times: the recipient's first "why connect?".
         asked = next(
             (
@@ -65,15 +65,15 @@ class ReplyTimer(_Shown):
             None,
         )
         if asked is None:
-            at = _iso(_stamp(thread[-1]["at"]) + timedelta(hours=1)) if thread else DEFAULT_ASKED_AT
+            at = _iso(parse_stamp(thread[-1]["at"]) + timedelta(hours=1)) if thread else DEFAULT_ASKED_AT
             thread.append({"from": "recipient", "at": at, "text": DEFAULT_QUESTION})
             asked = len(thread) - 1
-        self._asked_at = _stamp(thread[asked]["at"])
+        self._asked_at = parse_stamp(thread[asked]["at"])
         answer = next(
             (
                 i
                 for i, m in enumerate(thread)
-                if m["from"] == "sender" and _stamp(m["at"]) >= self._asked_at
+                if m["from"] == "sender" and parse_stamp(m["at"]) >= self._asked_at
             ),
             None,
         )
@@ -90,7 +90,7 @@ class ReplyTimer(_Shown):
         else:
             if reply is not None:
                 thread[answer]["text"] = reply
-            initial = (_stamp(thread[answer]["at"]) - self._asked_at).total_seconds() / 3600
+            initial = (parse_stamp(thread[answer]["at"]) - self._asked_at).total_seconds() / 3600
         if delay_hours is not None:
             initial = float(delay_hours)
         self._thread = thread
@@ -150,10 +150,10 @@ class ReplyTimer(_Shown):
         self._report = check(self.scenario)
         self.timeline.value = self._timeline_html()
         f = self.finding
-        hint = f'<div style="color:#444">Fix: {_esc(f.hint)}</div>' if f.hint else ""
+        hint = f'<div style="color:#444">Fix: {esc(f.hint)}</div>' if f.hint else ""
         self.output.value = (
             f'<div class="cw-finding">{verdict_html(f.verdict)} <b>{f.rule}</b>: '
-            f"{_esc(f.message)}{hint}</div>"
+            f"{esc(f.message)}{hint}</div>"
         )
 
     def _lines(self) -> list[tuple[str, str, str]]:
@@ -183,8 +183,8 @@ class ReplyTimer(_Shown):
             f"Line: your reply, {self.delay_hours:.1f} h after.</div>"
         )
         rows = "".join(
-            f"<tr><td style='white-space:nowrap;color:#555'>{_esc(when)}</td>"
-            f"<td><b>{_esc(who)}</b></td><td>{_esc(text)}</td></tr>"
+            f"<tr><td style='white-space:nowrap;color:#555'>{esc(when)}</td>"
+            f"<td><b>{esc(who)}</b></td><td>{esc(text)}</td></tr>"
             for when, who, text in self._lines()
         )
         return f'<table class="cw-thread">{rows}</table>{bar}'

@@ -16,7 +16,7 @@ from connectwell import data as _data
 from connectwell.data import CourseError
 from connectwell.rules import RULES as _REGISTRY
 
-_RULES = dict(_REGISTRY)
+TRUSTED_RULES = dict(_REGISTRY)
 
 
 KINDS = ("note", "reply", "decision", "contacts", "triage", "judgement", "hand")
@@ -35,8 +35,8 @@ LABELS = ("accept", "ignore", "report")
 WIDTH = 84
 
 # The checks each kind of question accepts, besides "attempted".
-_KIND_CHECKS: dict[str, tuple[str, ...]] = {
-    "note": (*_RULES, "mentions"),
+KIND_CHECKS: dict[str, tuple[str, ...]] = {
+    "note": (*TRUSTED_RULES, "mentions"),
     "reply": ("prompt-reply", "one-follow-up", "mentions"),
     "decision": ("not-canned", "explains-fit", "why"),
     "contacts": ("has-reason", "motive-upfront"),
@@ -83,7 +83,7 @@ def assignment_ids() -> list[str]:
 
 def question(assignment: str, qid: str) -> Question:
     """The question `qid` of `assignment`; a GradingError names the valid ones."""
-    questions = _assignment(assignment)["questions"]
+    questions = assignment_data(assignment)["questions"]
     if qid not in questions:
         raise GradingError(
             f"{assignment} has no question {qid!r}; its questions are {', '.join(questions)}"
@@ -107,11 +107,11 @@ def question(assignment: str, qid: str) -> Question:
 
 
 def questions(assignment: str) -> list[Question]:
-    _assignment(assignment)
+    assignment_data(assignment)
     return [question(assignment, q) for q in assignments()[assignment]["questions"]]
 
 
-def _assignment(assignment: str) -> Mapping[str, Any]:
+def assignment_data(assignment: str) -> Mapping[str, Any]:
     book = assignments()
     if assignment not in book:
         raise GradingError(f"no assignment named {assignment!r}; choose from {', '.join(book)}")
@@ -136,7 +136,7 @@ class GradeId:
     @property
     def rule(self) -> str | None:
         """The rule this cell grades, for per-rule analytics; None for other checks."""
-        return self.check if self.check in _RULES else None
+        return self.check if self.check in TRUSTED_RULES else None
 
     def __str__(self) -> str:
         return f"{self.question}_{self.check}" + (f"_{self.variant}" if self.variant else "")

@@ -13,16 +13,16 @@ from typing import Any
 from connectwell.context import Context as _Context
 from connectwell.engine import check as _engine_check
 from connectwell.grading.exercises import (
-    _KIND_CHECKS,
-    _RULES,
+    KIND_CHECKS,
     LABELS,
     MENTION_KINDS,
+    TRUSTED_RULES,
     GradingError,
     Question,
-    _assignment,
+    assignment_data,
     question,
 )
-from connectwell.grading.results import Result, Status, _type_name
+from connectwell.grading.results import Result, Status, type_name
 from connectwell.report import Finding
 from connectwell.rules.not_canned import off_field as _off_field
 from connectwell.scenario import parse_scenario as _parse_scenario
@@ -31,7 +31,7 @@ from connectwell.text import fold_plain as _fold
 # ---------------------------------------------------------------- the judge
 
 
-def _result(
+def result_for(
     q: Question, check: str, status: Status, message: str, hint: str = "", why: str = ""
 ) -> Result:
     return Result(q.id, check, status, message, hint, why, q.title)
@@ -39,8 +39,8 @@ def _result(
 
 def _rule_result(q: Question, check: str, finding: Finding) -> Result:
     if finding.passed:
-        return _result(q, check, "pass", finding.message)
-    return _result(q, check, "wrong", finding.message, finding.hint, _RULES[check].why)
+        return result_for(q, check, "pass", finding.message)
+    return result_for(q, check, "wrong", finding.message, finding.hint, TRUSTED_RULES[check].why)
 
 
 def _run_rule(scenario: Mapping[str, Any], rule: str, **options: Any) -> Finding:
@@ -59,9 +59,9 @@ def judge(
     args = tuple(args)
     validate_check(q, check, args)
     if not isinstance(evidence, Mapping) or evidence.get("state") not in ("ok", "missing"):
-        return _result(q, check, "crashed", "The check could not read your answer.")
+        return result_for(q, check, "crashed", "The check could not read your answer.")
     if evidence["state"] == "missing":
-        return _result(
+        return result_for(
             q,
             check,
             "crashed",
@@ -72,13 +72,13 @@ def judge(
     try:
         return _JUDGES[q.kind](q, check, args, evidence.get("value"))
     except Exception as exc:  # an answer shaped in a way we did not foresee is still graded
-        return _result(
+        return result_for(
             q, check, "wrong", f"Your answer could not be checked ({type(exc).__name__})."
         )
 
 
 def validate_check(q: Question, check: str, args: tuple[Any, ...] = ()) -> None:
-    allowed = ("attempted", *_KIND_CHECKS[q.kind])
+    allowed = ("attempted", *KIND_CHECKS[q.kind])
     if check not in allowed:
         raise GradingError(
             f"{q.assignment} {q.id} ({q.kind}) has no check {check!r}; "
@@ -101,7 +101,7 @@ def _not_attempted(q: Question, check: str) -> Result:
         "triage": "the starting value: the label is still '?'",
         "judgement": "the starting value: every item is still '?'",
     }.get(q.kind, "the starting value")
-    return _result(
+    return result_for(
         q,
         check,
         "not-attempted",
@@ -115,11 +115,11 @@ def _needs_text(q: Question, check: str, value: Any) -> Result | None:
     if value == q.given or (isinstance(value, str) and value.strip() == str(q.given or "").strip()):
         return _not_attempted(q, check)
     if not isinstance(value, str):
-        return _result(
+        return result_for(
             q,
             check,
             "wrong",
-            f"{q.answer} should be text in quotes, but it is {_type_name(value)}.",
+            f"{q.answer} should be text in quotes, but it is {type_name(value)}.",
             f'Write it as {q.answer} = "Hi ..., ..."',
         )
     return None
@@ -165,9 +165,9 @@ def _mentions(q: Question, check: str, text: str, kind: str) -> Result:
         wanted = [field_value] if isinstance(field_value, str) else list(field_value)
     words = _MENTION_WORDS[kind][0]
     if hits:
-        return _result(q, check, "pass", f"Names {words}: {hits[0]}.")
+        return result_for(q, check, "pass", f"Names {words}: {hits[0]}.")
     example = f" ({', '.join(map(str, wanted[:2]))})" if wanted else ""
-    return _result(
+    return result_for(
         q,
         check,
         "wrong",
@@ -182,7 +182,7 @@ def _judge_text(q: Question, check: str, args: tuple[Any, ...], value: Any) -> R
     if problem:
         return problem
     if check == "attempted":
-        return _result(q, check, "pass", "Answered.")
+        return result_for(q, check, "pass", "Answered.")
     if check == "mentions":
         return _mentions(q, check, value.strip(), args[0])
     return None
@@ -225,7 +225,7 @@ def _judge_decision(q: Question, check: str, args: tuple[Any, ...], value: Any) 
         and isinstance(value.get("send"), bool)
         and isinstance(value.get("reason", ""), str)
     ):
-        return _result(
+        return result_for(
             q,
             check,
             "wrong",
@@ -234,13 +234,13 @@ def _judge_decision(q: Question, check: str, args: tuple[Any, ...], value: Any) 
         )
     send, reason = value["send"], value.get("reason", "")
     if check == "attempted":
-        return _result(q, check, "pass", "Answered.")
+        return result_for(q, check, "pass", "Answered.")
     if check == "why":
         words = [w for w in args[0]] if args else []
         folded = _fold(reason)
         if len(folded.split()) >= 4 and any(_fold(w) in folded for w in words):
-            return _result(q, check, "pass", "Your reason names what does not match.")
-        return _result(
+            return result_for(q, check, "pass", "Your reason names what does not match.")
+        return result_for(
             q,
             check,
             "wrong",
@@ -251,9 +251,9 @@ def _judge_decision(q: Question, check: str, args: tuple[Any, ...], value: Any) 
     first = str((q.scenario.get("recipient") or {}).get("name", "them")).split(" ")[0]
     if send == right:
         verdict = "send it, once rewritten" if right else "not to send it"
-        return _result(q, check, "pass", f"Right call: {verdict}.")
+        return result_for(q, check, "pass", f"Right call: {verdict}.")
     if right:
-        return _result(
+        return result_for(
             q,
             check,
             "wrong",
@@ -261,13 +261,13 @@ def _judge_decision(q: Question, check: str, args: tuple[Any, ...], value: Any) 
             "send it.",
             "Rewrite it to name the role and the skills that match, then send it.",
         )
-    return _result(
+    return result_for(
         q,
         check,
         "wrong",
         f"Sending it would be a mistake: {finding.message}",
         finding.hint or "Don't send an offer from a field the person never worked in.",
-        _RULES["not-canned"].why,
+        TRUSTED_RULES["not-canned"].why,
     )
 
 
@@ -280,7 +280,7 @@ def _judge_contacts(q: Question, check: str, args: tuple[Any, ...], value: Any) 
         return _not_attempted(q, check)
     people: Mapping[str, Any] = q.extra["contacts"]
     if not isinstance(value, Mapping) or set(value) != set(people):
-        return _result(
+        return result_for(
             q,
             check,
             "wrong",
@@ -288,13 +288,13 @@ def _judge_contacts(q: Question, check: str, args: tuple[Any, ...], value: Any) 
             "Give each name a note (text) or None.",
         )
     if any(v == "?" for v in value.values()):
-        return _result(
+        return result_for(
             q, check, "wrong", "Some contacts still have '?'.", "Give each one a note or None."
         )
     if any(not (_no_note(v) or isinstance(v, str)) for v in value.values()):
-        return _result(q, check, "wrong", "Each value should be a note (text) or None.")
+        return result_for(q, check, "wrong", "Each value should be a note (text) or None.")
     if check == "attempted":
-        return _result(q, check, "pass", "Answered.")
+        return result_for(q, check, "pass", "Answered.")
     lines, ok = [], True
     for name, person in people.items():
         note = value[name]
@@ -321,16 +321,16 @@ def _judge_contacts(q: Question, check: str, args: tuple[Any, ...], value: Any) 
                 ok = False
                 lines.append(f"{first}: {finding.message}")
     if check == "motive-upfront" and all(_no_note(v) for v in value.values()):
-        return _result(q, check, "wrong", "You wrote no notes, so no motive comes first.")
+        return result_for(q, check, "wrong", "You wrote no notes, so no motive comes first.")
     if ok:
-        return _result(q, check, "pass", "Every contact is handled right.")
-    rule = _RULES[check]
-    return _result(q, check, "wrong", " ".join(lines), rule.fix, rule.why)
+        return result_for(q, check, "pass", "Every contact is handled right.")
+    rule = TRUSTED_RULES[check]
+    return result_for(q, check, "wrong", " ".join(lines), rule.fix, rule.why)
 
 
 def red_flags(assignment: str) -> list[str]:
     """The red flags a triage assignment names, in plain words (assignments.yaml)."""
-    return list(_assignment(assignment).get("red_flags") or [])
+    return list(assignment_data(assignment).get("red_flags") or [])
 
 
 def _validate_triage_key(q: Question, check: str, args: tuple[Any, ...]) -> None:
@@ -354,7 +354,7 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
     flags = value.get("red_flags") if isinstance(value, Mapping) else None
     label = value.get("label") if isinstance(value, Mapping) else None
     if not (isinstance(label, str) and isinstance(flags, list | tuple)):
-        return _result(
+        return result_for(
             q,
             check,
             "wrong",
@@ -363,14 +363,14 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
         )
     label = label.strip().lower()
     if label not in LABELS:
-        return _result(
+        return result_for(
             q, check, "wrong", f"{label!r} is not a label; use accept, ignore or report."
         )
     vocabulary = red_flags(q.assignment)
     named = [_label_of(f, vocabulary) for f in flags]
     unknown = [f for f, n in zip(flags, named, strict=True) if n is None]
     if unknown:
-        return _result(
+        return result_for(
             q,
             check,
             "wrong",
@@ -378,12 +378,12 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
             "Name them in the words grading.show() lists: " + "; ".join(vocabulary) + ".",
         )
     if check == "attempted":
-        return _result(q, check, "pass", "Answered.")
+        return result_for(q, check, "pass", "Answered.")
     expected, why = args
     if check == "label":
         if label == expected:
-            return _result(q, check, "pass", f"Right: {expected}.")
-        return _result(
+            return result_for(q, check, "pass", f"Right: {expected}.")
+        return result_for(
             q,
             check,
             "wrong",
@@ -393,7 +393,7 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
         )
     wanted, chosen = set(expected), set(named)
     if chosen == wanted:
-        return _result(
+        return result_for(
             q, check, "pass", "Right: " + ("; ".join(sorted(wanted)) or "no red flags") + "."
         )
     lines = []
@@ -401,7 +401,7 @@ def _judge_triage(q: Question, check: str, args: tuple[Any, ...], value: Any) ->
         lines.append("Not a red flag here: " + "; ".join(sorted(chosen - wanted)) + ".")
     if wanted - chosen:
         lines.append("You missed: " + "; ".join(sorted(wanted - chosen)) + ".")
-    return _result(
+    return result_for(
         q, check, "wrong", " ".join([*lines, why]), "Read the request once more, as its recipient."
     )
 
@@ -451,7 +451,7 @@ def _judge_judgement(q: Question, check: str, args: tuple[Any, ...], value: Any)
         return _not_attempted(q, check)
     example = ", ".join(f'"{k}": "{labels[0]}"' for k in list(items)[:2])
     if not isinstance(value, Mapping) or set(value) != set(items):
-        return _result(
+        return result_for(
             q,
             check,
             "wrong",
@@ -462,7 +462,7 @@ def _judge_judgement(q: Question, check: str, args: tuple[Any, ...], value: Any)
     for k, v in value.items():
         if chosen[k] is None:
             what = "is still '?'" if v == "?" else f"is {v!r}, which is not one of the labels"
-            return _result(
+            return result_for(
                 q,
                 check,
                 "wrong",
@@ -470,13 +470,13 @@ def _judge_judgement(q: Question, check: str, args: tuple[Any, ...], value: Any)
                 "Choose one of: " + "; ".join(labels) + ".",
             )
     if check == "attempted":
-        return _result(q, check, "pass", "Answered.")
+        return result_for(q, check, "pass", "Answered.")
     key = args[0]
     misses = [(k, exp, why) for k, (exp, why) in key.items() if chosen[k] != exp]
     if not misses:
-        return _result(q, check, "pass", f"Right about {', '.join(sorted(key))}.")
+        return result_for(q, check, "pass", f"Right about {', '.join(sorted(key))}.")
     lines = [f"{k}: you said {chosen[k]}, but it is {exp}. {why}" for k, exp, why in misses]
-    return _result(
+    return result_for(
         q,
         check,
         "wrong",

@@ -14,14 +14,20 @@ from typing import Any
 # Private references, captured when the kernel imports this module, before the learner's
 # answers run: a later `cw.check = ...` in the notebook does not reach them.
 from connectwell.engine import check as _engine_check
-from connectwell.grading.exercises import _RULES, GradingError, Question, _assignment, question
-from connectwell.grading.judges import _result, judge, red_flags, validate_check
-from connectwell.grading.results import _EXCEPTIONS, EVIDENCE_MIME, CodeCrashed, observe
+from connectwell.grading.exercises import (
+    TRUSTED_RULES,
+    GradingError,
+    Question,
+    assignment_data,
+    question,
+)
+from connectwell.grading.judges import judge, red_flags, result_for, validate_check
+from connectwell.grading.results import EVIDENCE_MIME, EXCEPTIONS, CodeCrashed, observe
 from connectwell.report import Report
 from connectwell.rules import RULES as _REGISTRY
 
 # What each rule object ran when we imported it, to notice a kernel where they were replaced.
-_RULE_CODE = {name: (rule, rule.run, rule.run.__code__) for name, rule in _RULES.items()}
+_RULE_CODE = {name: (rule, rule.run, rule.run.__code__) for name, rule in TRUSTED_RULES.items()}
 
 
 # ---------------------------------------------------------------- in the learner's notebook
@@ -72,7 +78,7 @@ def _explain_syntax_errors() -> None:
 
 def start(assignment: str) -> None:
     """Select the assignment this notebook works on (the notebook's first code cell)."""
-    book = _assignment(assignment)
+    book = assignment_data(assignment)
     _State.assignment = assignment
     _explain_syntax_errors()
     title = book.get("title", assignment)
@@ -309,7 +315,7 @@ def check(qid: str, check_name: str, *args: Any) -> None:
     broken = _tampered()
     if broken:
         raise CodeCrashed(
-            _result(
+            result_for(
                 q,
                 check_name,
                 "crashed",
@@ -332,4 +338,4 @@ def check(qid: str, check_name: str, *args: Any) -> None:
         )
         return
     _publish({"text/html": "", EVIDENCE_MIME: record})
-    raise _EXCEPTIONS[result.ename](result)
+    raise EXCEPTIONS[result.ename](result)

@@ -54,8 +54,8 @@ if TYPE_CHECKING:
     from connectwell.grading.kernels import WarmKernels
 
 # Read the exercises now, while nothing a learner wrote has run on this machine in this process.
-for _assignment in grading.assignment_ids():
-    grading.questions(_assignment)
+for _aid in grading.assignment_ids():
+    grading.questions(_aid)
 
 _OURS = frozenset(
     cls.__name__

@@ -296,7 +296,7 @@ def load(
 # ---------------------------------------------------------------- the terminal
 
 
-def _pct(x: float) -> str:
+def percent_text(x: float) -> str:
     return f"{x:.0f}%"
 
 
@@ -309,7 +309,7 @@ def _bins(percents: Sequence[float], width: int) -> list[int]:
     return counts
 
 
-def _points(x: float) -> str:
+def points_text(x: float) -> str:
     return f"{x:g}"
 
 
@@ -324,7 +324,7 @@ def scores_text(a: Assignment) -> list[str]:
     lines = [head]
     if not graded:
         return lines
-    lines.append(f"  Score, % of {_points(a.max_score)} points   learners")
+    lines.append(f"  Score, % of {points_text(a.max_score)} points   learners")
     counts = _bins(a.percents, 20)
     scale = min(1.0, BAR / max(counts))  # a class of 200 still fits the terminal
     for i, count in enumerate(counts):
@@ -333,8 +333,8 @@ def scores_text(a: Assignment) -> list[str]:
         lines.append(f"  {low:>3}–{high:<3}%  {bar:<{round(max(counts) * scale)}}  {count}")
     p = a.percents
     lines.append(
-        f"  mean {_pct(statistics.fmean(p))}, median {_pct(statistics.median(p))}, "
-        f"lowest {_pct(min(p))}, highest {_pct(max(p))}"
+        f"  mean {percent_text(statistics.fmean(p))}, median {percent_text(statistics.median(p))}, "
+        f"lowest {percent_text(min(p))}, highest {percent_text(max(p))}"
     )
     return lines
 
@@ -345,9 +345,9 @@ def scores_line(a: Assignment) -> str:
     if not p:
         return ""
     return (
-        f"Scores of the {len(p)} graded learner(s): mean {_pct(statistics.fmean(p))}, median "
-        f"{_pct(statistics.median(p))}, lowest {_pct(min(p))}, highest {_pct(max(p))} of "
-        f"{_points(a.max_score)} points."
+        f"Scores of the {len(p)} graded learner(s): mean {percent_text(statistics.fmean(p))}, median "
+        f"{percent_text(statistics.median(p))}, lowest {percent_text(min(p))}, highest {percent_text(max(p))} of "
+        f"{points_text(a.max_score)} points."
     )
 
 
@@ -363,7 +363,7 @@ def rules_text(shares: Sequence[RuleShare]) -> list[str]:
     for r in shares:
         lines.append(
             f"  {r.rule:<{wide}}  {r.code}  {len(r.failed):>6}  {r.learners:>2}  "
-            f"{_pct(100 * r.share):>5}  {len(r.not_attempted):>13}  "
+            f"{percent_text(100 * r.share):>5}  {len(r.not_attempted):>13}  "
             f"{_clip(r.guideline, GUIDELINE)}"
         )
     return lines
@@ -421,14 +421,14 @@ def write_csv(a: Assignment, path: Path, unsandboxed: Set[str] = frozenset()) ->
             )
             by_column = {_cell_column(a, c): c for c in sub.cells}
             cells = [
-                "" if c is None or c.score is None else _points(c.score)
+                "" if c is None or c.score is None else points_text(c.score)
                 for c in (by_column.get(col) for col in columns)
             ]
             out.writerow(
                 [
                     _spreadsheet_safe(sub.student),
-                    _points(sub.score),
-                    _points(sub.max_score),
+                    points_text(sub.score),
+                    points_text(sub.max_score),
                     f"{sub.percent:.1f}",
                     status,
                     "" if not sub.graded else "no" if sub.student in unsandboxed else "yes",

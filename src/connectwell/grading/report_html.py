@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectwell.grading.report import DEFINITION, Assignment, Cohort, RuleShare, _pct, _points
+from connectwell.grading.report import (
+    DEFINITION,
+    Assignment,
+    Cohort,
+    RuleShare,
+    percent_text,
+    points_text,
+)
 
 # ---------------------------------------------------------------- plots and HTML
 
@@ -23,7 +30,7 @@ def plot_scores(a: Assignment, path: Path) -> Path:
     ax = fig.subplots()
     ax.hist(a.percents, bins=list(range(0, 101, 10)), color="#3b6ea5", edgecolor="white")
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"Score (% of {_points(a.max_score)} points)")
+    ax.set_xlabel(f"Score (% of {points_text(a.max_score)} points)")
     ax.set_ylabel("Learners")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"{a.name}: scores of {len(a.graded)} graded learners", loc="left")
@@ -81,7 +88,7 @@ def _rules_table(shares: Sequence[RuleShare]) -> str:
     rows = "".join(
         f"<tr><td><code>{_e(r.rule)}</code> ({_e(r.code)})</td>"
         f'<td class="n">{len(r.failed)} of {r.learners}</td>'
-        f'<td class="n">{_e(_pct(100 * r.share))}</td>'
+        f'<td class="n">{_e(percent_text(100 * r.share))}</td>'
         f'<td class="n">{len(r.not_attempted)}</td><td>{_e(r.guideline)}</td>'
         f"<td>{_e(r.lesson)}</td><td>{_e(', '.join(r.failed))}</td></tr>"
         for r in shares
@@ -102,8 +109,8 @@ def _assignment_html(a: Assignment, scores_png: str | None, rules_png: str | Non
     if a.graded:
         p = a.percents
         stats = (
-            f"Mean {_pct(statistics.fmean(p))}, median {_pct(statistics.median(p))}, "
-            f"lowest {_pct(min(p))}, highest {_pct(max(p))} of {_points(a.max_score)} points."
+            f"Mean {percent_text(statistics.fmean(p))}, median {percent_text(statistics.median(p))}, "
+            f"lowest {percent_text(min(p))}, highest {percent_text(max(p))} of {points_text(a.max_score)} points."
         )
         parts.append(f"<p>{_e(stats)}</p>")
     if scores_png:
@@ -115,8 +122,8 @@ def _assignment_html(a: Assignment, scores_png: str | None, rules_png: str | Non
     parts.append(_rules_table(a.rules()))
     learners = "".join(
         f"<tr><td>{_e(s.student)}</td>"
-        f'<td class="n">{_e(_points(s.score))} / {_e(_points(s.max_score))}</td>'
-        f'<td class="n">{_e(_pct(s.percent)) if s.graded else "–"}</td>'
+        f'<td class="n">{_e(points_text(s.score))} / {_e(points_text(s.max_score))}</td>'
+        f'<td class="n">{_e(percent_text(s.percent)) if s.graded else "–"}</td>'
         f"<td>{_e(', '.join(s.failed_rules()) if s.graded else 'not graded')}</td></tr>"
         for s in a.submissions
     )

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from connectwell.grading.exercises import _RULES, WIDTH, Question
+from connectwell.grading.exercises import TRUSTED_RULES, WIDTH, Question
 
 # Private references, captured when the kernel imports this module, before the learner's
 # answers run: a later `cw.check = ...` in the notebook does not reach them.
@@ -42,7 +42,7 @@ class Result:
 
     @property
     def rule(self) -> str | None:
-        return self.check if self.check in _RULES else None
+        return self.check if self.check in TRUSTED_RULES else None
 
     @property
     def ename(self) -> str:
@@ -55,7 +55,7 @@ class Result:
 
     def _label(self) -> str:
         if self.rule:
-            return f"{self.check} ({_RULES[self.check].code})"
+            return f"{self.check} ({TRUSTED_RULES[self.check].code})"
         return self.check
 
     def headline(self) -> str:
@@ -143,7 +143,7 @@ class RuleFailed(WrongAnswer):
     pass
 
 
-_EXCEPTIONS: dict[str, type[CheckFailed]] = {
+EXCEPTIONS: dict[str, type[CheckFailed]] = {
     cls.__name__: cls for cls in (NotAttempted, CodeCrashed, WrongAnswer, RuleFailed)
 }
 
@@ -162,7 +162,7 @@ def _jsonable(value: Any, depth: int = 0) -> Any:
     return {"__type__": type(value).__name__}
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     if isinstance(value, Mapping) and "__type__" in value and len(value) == 1:
         return str(value["__type__"])
     return {

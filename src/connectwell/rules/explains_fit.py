@@ -12,7 +12,7 @@ from connectwell.mentions import (
     shared_skills,
     stem_pattern,
 )
-from connectwell.reasons import JOB_CUES, _is_content
+from connectwell.reasons import JOB_CUES, content_word
 from connectwell.rules.base import JOB, Outcome, Rule, to_priya
 from connectwell.text import WORD, fold_plain
 
@@ -108,7 +108,7 @@ def _claimed_by_its_head(ctx: Context, skills: list[str]) -> list[Mention]:
             if (
                 not before
                 or before[0] == "your"
-                or not _is_content(before[0])
+                or not content_word(before[0])
                 or (before[0][:5] in qualifiers)
             ):
                 return [Mention("skill", skill, hit.span())]

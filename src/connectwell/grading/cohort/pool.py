@@ -23,7 +23,7 @@ from connectwell.grading.report import GRADES_DIR
 
 
 @dataclass
-class _Worker:
+class WorkerHandle:
     proc: subprocess.Popen[str]
     scratch: Path
     log: IO[str]
@@ -48,14 +48,14 @@ class Pool:
     def __init__(self, course: Path, scratch: Path, assignment: str, sandbox: bool = True) -> None:
         self.course, self.scratch, self.assignment = course, scratch, assignment
         self.sandbox = sandbox
-        self.workers: list[_Worker] = []
+        self.workers: list[WorkerHandle] = []
         self.selector = selectors.DefaultSelector()
-        self.retired: list[_Worker] = []
+        self.retired: list[WorkerHandle] = []
         self.limit = 1000  # workers started in all; set by the run from its learner count
         self.started = 0
         self.ever_ready = False
 
-    def spawn(self) -> _Worker:
+    def spawn(self) -> WorkerHandle:
         if self.started >= self.limit:
             raise CohortError(
                 f"grading workers keep stopping ({self.started} started); see "
@@ -90,32 +90,32 @@ class Pool:
             bufsize=1,
             start_new_session=True,  # Ctrl-C reaches us only; we stop the workers in order
         )
-        worker = _Worker(proc, folder, log)
+        worker = WorkerHandle(proc, folder, log)
         self.workers.append(worker)
         assert proc.stdout is not None
         self.selector.register(proc.stdout, selectors.EVENT_READ, worker)
         return worker
 
-    def _send(self, worker: _Worker, job: dict[str, Any]) -> None:
+    def _send(self, worker: WorkerHandle, job: dict[str, Any]) -> None:
         assert worker.proc.stdin is not None
         worker.since = time.monotonic()
         worker.jobs += 1
         worker.proc.stdin.write(json.dumps(job) + "\n")
         worker.proc.stdin.flush()
 
-    def send(self, worker: _Worker, sid: str) -> None:
+    def send(self, worker: WorkerHandle, sid: str) -> None:
         worker.student = sid
         self._send(worker, {"student": sid})
 
-    def send_feedback(self, worker: _Worker) -> None:
+    def send_feedback(self, worker: WorkerHandle) -> None:
         worker.making_feedback = True
         self._send(worker, {"feedback": [sid for sid, _ in worker.pending]})
 
-    def events(self, timeout: float) -> list[tuple[_Worker, dict[str, Any] | None]]:
+    def events(self, timeout: float) -> list[tuple[WorkerHandle, dict[str, Any] | None]]:
         """Messages from workers; None for a worker whose output ended (it died)."""
-        out: list[tuple[_Worker, dict[str, Any] | None]] = []
+        out: list[tuple[WorkerHandle, dict[str, Any] | None]] = []
         for key, _ in self.selector.select(timeout):
-            worker: _Worker = key.data
+            worker: WorkerHandle = key.data
             line = key.fileobj.readline()  # type: ignore[union-attr]
             try:
                 out.append((worker, json.loads(line) if line else None))
@@ -123,13 +123,13 @@ class Pool:
                 out.append((worker, None))
         return out
 
-    def tail(self, worker: _Worker, lines: int = 3) -> str:
+    def tail(self, worker: WorkerHandle, lines: int = 3) -> str:
         with contextlib.suppress(OSError):
             text = (worker.scratch / "worker.log").read_text(encoding="utf-8", errors="replace")
             return " | ".join(line.strip() for line in text.splitlines()[-lines:] if line.strip())
         return ""
 
-    def _forget(self, worker: _Worker) -> None:
+    def _forget(self, worker: WorkerHandle) -> None:
         if worker in self.workers:
             self.workers.remove(worker)
             with contextlib.suppress(KeyError, ValueError):
@@ -137,18 +137,18 @@ class Pool:
         with contextlib.suppress(OSError):
             worker.proc.stdin.close()  # type: ignore[union-attr]
 
-    def retire(self, worker: _Worker) -> None:
+    def retire(self, worker: WorkerHandle) -> None:
         """An idle worker that is not needed: closing its input makes it exit by itself."""
         self._forget(worker)
         self.retired.append(worker)
 
-    def kill(self, worker: _Worker) -> None:
+    def kill(self, worker: WorkerHandle) -> None:
         """SIGTERM (the worker shuts its kernel down), then SIGKILL if it lingers."""
         self._forget(worker)
         self._end(worker, patience=0.0)
 
     @staticmethod
-    def _end(worker: _Worker, patience: float) -> None:
+    def _end(worker: WorkerHandle, patience: float) -> None:
         for sig, wait in ((None, patience), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
             if sig is not None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -26,7 +26,7 @@ from connectwell.grading.cohort.checks import (
     submitted_learners,
 )
 from connectwell.grading.cohort.export import CsvNotWritten, export_csv, record_sandboxing
-from connectwell.grading.cohort.pool import Pool, _Worker
+from connectwell.grading.cohort.pool import Pool, WorkerHandle
 from connectwell.grading.cohort.scratch import remove_dir, replace_dir, scratch_space
 from connectwell.grading.cohort.settings import (
     DEFAULT_TIMEOUT,
@@ -188,7 +188,7 @@ class _Run:
             if self.writer is not None:
                 self.writer.close()
 
-    def _message(self, worker: _Worker, msg: dict[str, Any] | None, queue: deque[str]) -> None:
+    def _message(self, worker: WorkerHandle, msg: dict[str, Any] | None, queue: deque[str]) -> None:
         if msg is None:
             self._lost(worker, queue, "its grading process stopped unexpectedly")
         elif "error" in msg and "student" not in msg:
@@ -207,7 +207,7 @@ class _Run:
         else:
             self._lost(worker, queue, "its grading process answered out of turn")
 
-    def _lost(self, worker: _Worker, queue: deque[str], why: str) -> None:
+    def _lost(self, worker: WorkerHandle, queue: deque[str], why: str) -> None:
         sid = worker.student
         tail = self.pool.tail(worker)
         self.pool.kill(worker)
@@ -260,14 +260,14 @@ class _Run:
                     f"{self.pool.tail(worker) or 'no output'}"
                 )
 
-    def _inside(self, worker: _Worker, path: str | None) -> Path | None:
+    def _inside(self, worker: WorkerHandle, path: str | None) -> Path | None:
         """A folder the worker made, only if it is inside its own copy of the course."""
         if not path:
             return None
         p = Path(path).resolve()
         return p if p.is_relative_to(worker.scratch.resolve()) and p.is_dir() else None
 
-    def _graded(self, worker: _Worker, sid: str, msg: dict[str, Any]) -> None:
+    def _graded(self, worker: WorkerHandle, sid: str, msg: dict[str, Any]) -> None:
         """A learner autograded: into the gradebook now; into the course after feedback."""
         self.log.write(f"\n=== {sid}\n{msg.get('log', '')}\n")
         made = self._inside(worker, msg.get("autograded"))
@@ -293,7 +293,7 @@ class _Run:
             self._place(sid, made, None)
         self.log.flush()
 
-    def _check_server(self, sid: str, worker: _Worker) -> None:
+    def _check_server(self, sid: str, worker: WorkerHandle) -> None:
         """Workers write to a database server themselves: when a learner fails because the
         server went away, the run stops, rather than failing everyone after them."""
         gradebook = GradebookDB(self.cd.db_url)
@@ -305,7 +305,7 @@ class _Run:
                 raise GradebookGone(str(exc)) from None
 
     def _finish(
-        self, worker: _Worker, feedback: dict[str, Any], why: str = "it was not made"
+        self, worker: WorkerHandle, feedback: dict[str, Any], why: str = "it was not made"
     ) -> None:
         """Feedback made (or not) for the worker's pending learners: move them into place."""
         for sid, made in worker.pending:
