@@ -15,8 +15,8 @@ import pytest
 
 import connectwell as cw
 from connectwell import data, widgets
-from connectwell.course import base
 from connectwell.course import checker as checker_module
+from connectwell.course import display
 from connectwell.course import timer as timer_module
 from connectwell.report import SYMBOLS
 from connectwell.scenario import parse_scenario
@@ -250,7 +250,7 @@ def test_quiz_buttons_answer_and_feedback_shows_the_checker():
     item = quiz.current
     quiz.buttons[item.answer].click()
     assert quiz.score == 1
-    report = cw.check(item.scenario, rules=list(base.QUIZ_RULES))
+    report = cw.check(item.scenario, rules=list(display.QUIZ_RULES))
     for f in report.findings:
         assert f"{SYMBOLS[f.verdict]} {f.verdict}</span> {f.rule}" in quiz.feedback.value
 
@@ -444,7 +444,7 @@ def test_example_cards_show_each_note_with_computed_verdicts_escaped():
         report = cw.check(ex)
         assert ex.id in text and ex.comment in text
         for rule in ex.shows:
-            assert f"{rule} {base.verdict_text(report[rule].verdict)}" in text
+            assert f"{rule} {display.verdict_text(report[rule].verdict)}" in text
     assert "🚀" in page and "<script" not in page
     with pytest.raises(widgets.WidgetError, match="no lesson named"):
         widgets.examples("11_nothing")
@@ -466,7 +466,7 @@ def test_example_cards_show_who_the_note_is_to_the_thread_and_the_fix():
     for ex in data.lesson_examples("06_prompt_reply"):
         card = text.split(f"{ex.id}: ", 1)[1].split("notice:", 1)[0]
         for rule, verdict in ex.shows.items():
-            assert f"{rule} {base.verdict_text(verdict)}" in card, (ex.id, rule)
+            assert f"{rule} {display.verdict_text(verdict)}" in card, (ex.id, rule)
 
 
 def test_rule_and_profile_tables_list_everything_escaped():
@@ -500,7 +500,7 @@ def test_the_verdict_is_announced_politely_once_typing_pauses():
         for text in ("Hi Priya, y", "Hi Priya, yo", "Hi Priya, you", "<b>Hi</b> Priya"):
             checker.text = text  # a keystroke each, faster than the pause
         during = checker.announcements - before
-        await asyncio.sleep(base.ANNOUNCE_AFTER + 0.3)
+        await asyncio.sleep(display.ANNOUNCE_AFTER + 0.3)
         return during, checker.announcements - before, checker.status.value
 
     # In a thread of its own with a loop of its own, as a kernel's: the full suite may leave an

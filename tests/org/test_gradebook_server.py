@@ -238,7 +238,7 @@ def test_runs_adding_the_same_learners_at_once_all_succeed(
     script = (  # every process loads nbgrader first, then all start writing at one moment
         "import sys, time\n"
         "import nbgrader.api\n"
-        "from connectwell.grading.cohort.checks import add_shared_rows\n"
+        "from connectwell.grading.cohort.preflight import add_shared_rows\n"
         "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
         "add_shared_rows(sys.argv[1], 'connectwell', sys.argv[3:])\n"
     )

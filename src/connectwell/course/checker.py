@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from connectwell.course.base import (
+from connectwell.course.display import (
     SR_ONLY,
     ANNOUNCE_AFTER,
     WidgetError,

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from connectwell import data
-from connectwell.course.base import (
+from connectwell.course.display import (
     WidgetError,
     esc,
     recipient_line,

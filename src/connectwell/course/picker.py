@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as w
 
 from connectwell import data
-from connectwell.course.base import WidgetError, esc, Shown, unknown_profile
+from connectwell.course.display import WidgetError, esc, Shown, unknown_profile
 from connectwell.course.checker import LiveChecker
 from connectwell.report import Report
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from connectwell import data
-from connectwell.course.base import CHOICES, QUIZ_RULES, WidgetError, esc, Shown, verdict_html
+from connectwell.course.display import CHOICES, QUIZ_RULES, WidgetError, esc, Shown, verdict_html
 from connectwell.data import QuizItem
 from connectwell.engine import check
 from connectwell.report import SYMBOLS

@@ -10,7 +10,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from connectwell.course.base import WidgetError, esc, scenario_mapping, Shown, verdict_html
+from connectwell.course.display import WidgetError, esc, scenario_mapping, Shown, verdict_html
 from connectwell.engine import check
 from connectwell.reasons import asks_why
 from connectwell.report import Finding, Report

@@ -15,7 +15,7 @@ never imports them.
 
 from __future__ import annotations
 
-from connectwell.course.base import WidgetError
+from connectwell.course.display import WidgetError
 from connectwell.course.checker import LiveChecker
 from connectwell.course.examples import (
     Comparison,

@@ -2,7 +2,7 @@
 
 This package's own names are those a notebook uses (start, show, hint, feedback, editor, check)
 and the judge's vocabulary; the modules beside it hold the exercises (exercises.py), results and
-evidence (results.py), the judges (judges.py), test cells read back (cells.py), the notebook
+evidence (results.py), the judges (judges.py), test cells read back (check_calls.py), the notebook
 helpers (notebook.py), nbgrader's preprocessors (preprocessors.py, inert.py), the sandbox
 (sandbox.py), warm kernels (kernels.py), gradebooks (gradebooks.py), `connectwell grade`
 (cohort/) and `connectwell report` (report.py, report_html.py). Importing this package imports
@@ -52,7 +52,7 @@ runs. Rewriting the evidence only changes which answer is graded, never how.
 
 from __future__ import annotations
 
-from connectwell.grading.cells import CheckCall, parse_checks
+from connectwell.grading.check_calls import CheckCall, parse_checks
 from connectwell.grading.exercises import (
     KINDS,
     LABELS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectwell.grading.cohort.checks import check_course
+from connectwell.grading.cohort.preflight import check_course
 from connectwell.grading.cohort.settings import UNSANDBOXED_LIST, CohortError
 from connectwell.grading.gradebooks import GradebookDB
 from connectwell.grading.report import GRADES_DIR, ReportError

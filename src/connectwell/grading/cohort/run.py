@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from connectwell.grading.cohort.checks import (
+from connectwell.grading.cohort.export import CsvNotWritten, export_csv, record_sandboxing
+from connectwell.grading.cohort.pool import Pool, WorkerHandle
+from connectwell.grading.cohort.preflight import (
     add_shared_rows,
     check_course,
     check_gradebook,
@@ -25,8 +27,6 @@ from connectwell.grading.cohort.checks import (
     plan,
     submitted_learners,
 )
-from connectwell.grading.cohort.export import CsvNotWritten, export_csv, record_sandboxing
-from connectwell.grading.cohort.pool import Pool, WorkerHandle
 from connectwell.grading.cohort.scratch import remove_dir, replace_dir, scratch_space
 from connectwell.grading.cohort.settings import (
     DEFAULT_TIMEOUT,
