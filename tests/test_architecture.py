@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,25 +211,21 @@ def test_no_module_imports_another_that_imports_it_back() -> None:
     assert not circles, "import circles:\n" + "\n".join(" -> ".join(c) for c in circles)
 
 
-def _fake_package(root: Path, files: dict[str, str]) -> None:
+def _fake_package(root: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A small connectwell of our own making, for the tests above to read instead."""
     for rel, source in files.items():
         path = root / "connectwell" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f'"""A module."""\n{source}\n', encoding="utf-8")
-    globals()["PACKAGE"] = root / "connectwell"
-    globals()["MODULES"] = all_modules()
-    globals()["ALL_IMPORTS"] = [imp for name in MODULES for imp in imports_of(name)]
+    here = sys.modules[__name__]
+    monkeypatch.setattr(here, "PACKAGE", root / "connectwell")
+    monkeypatch.setattr(here, "MODULES", all_modules())
+    monkeypatch.setattr(here, "ALL_IMPORTS", [i for name in MODULES for i in imports_of(name)])
 
 
-@pytest.fixture
-def restore_package() -> Iterator[None]:
-    saved = PACKAGE, MODULES, ALL_IMPORTS
-    yield
-    globals()["PACKAGE"], globals()["MODULES"], globals()["ALL_IMPORTS"] = saved
-
-
-def test_an_import_against_the_wings_is_caught(tmp_path: Path, restore_package: None) -> None:
+def test_an_import_against_the_wings_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = {
         "__init__.py": "",
         "engine.py": "def check():\n    from connectwell.grading import judges",
@@ -240,7 +236,7 @@ def test_an_import_against_the_wings_is_caught(tmp_path: Path, restore_package: 
         "grading/results.py": "",
         "cli/__init__.py": "",
     }
-    _fake_package(tmp_path, files)
+    _fake_package(tmp_path, files, monkeypatch)
     with pytest.raises(
         AssertionError, match=re.escape("linter imports connectwell.grading.judges")
     ):
@@ -251,14 +247,14 @@ def test_an_import_against_the_wings_is_caught(tmp_path: Path, restore_package: 
         test_imports_point_down_the_wings("connectwell.course.checker")
 
 
-def test_an_import_circle_is_caught(tmp_path: Path, restore_package: None) -> None:
+def test_an_import_circle_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {
         "__init__.py": "",
         "context.py": "from connectwell.scams import find_scam",
         "scams.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
         "    from connectwell.context import Context",
     }
-    _fake_package(tmp_path, files)
+    _fake_package(tmp_path, files, monkeypatch)
     with pytest.raises(AssertionError, match=re.escape("connectwell.context -> connectwell.scams")):
         test_no_module_imports_another_that_imports_it_back()
 

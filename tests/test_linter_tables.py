@@ -1,8 +1,9 @@
-"""The linter's declared tables hold together: cue and scam-family entries, and the layering.
+"""The linter's declared tables hold together: cue and scam-family entries.
 
 reason_cues.CUE_TABLE and scams.FAMILIES are the single place a cue or a scam family is declared;
 everything else is derived from them. These tests keep each entry honest (its example is what
-it finds) and keep the modules in their layers, so the tables stay readable on their own.
+it finds), so the tables stay readable on their own; tests/test_architecture.py keeps the
+modules in their layers.
 """
 
 from __future__ import annotations

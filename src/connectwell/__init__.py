@@ -54,19 +54,16 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        import importlib
+    if name not in _WHERE and name not in _MODULES:
+        raise AttributeError(f"module 'connectwell' has no attribute {name!r}")
+    import importlib
 
-        value = getattr(importlib.import_module(_WHERE[name]), name)
-        globals()[name] = value
-        return value
     if name in _MODULES:
-        import importlib
-
-        module = importlib.import_module(_MODULES[name])
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'connectwell' has no attribute {name!r}")
+        value = importlib.import_module(_MODULES[name])
+    else:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
